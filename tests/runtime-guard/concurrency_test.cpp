@@ -3,6 +3,8 @@
 // racing the spawn and finish paths.
 #include "spawnguard/spawnguard.hpp"
 
+#include "test_support.hpp"
+
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -23,11 +25,7 @@ namespace {
 
 namespace asio = boost::asio;
 
-Config quiet() {
-  Config config;
-  config.sink = SinkKind::none;
-  return config;
-}
+Config quiet() { return test::quiet_config(); }
 
 asio::awaitable<void> work(int n) {
   if (n % 97 == 0) {

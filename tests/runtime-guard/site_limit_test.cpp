@@ -2,6 +2,8 @@
 // observe; admissions; shedding of sheddable sites at critical.
 #include "spawnguard/spawnguard.hpp"
 
+#include "test_support.hpp"
+
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -18,17 +20,9 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-Config quiet() {
-  Config config;
-  config.sink = SinkKind::none;
-  return config;
-}
+Config quiet() { return test::quiet_config(); }
 
-// A task that stays live until `gate` is cancelled.
-asio::awaitable<void> parked(asio::steady_timer &gate) {
-  boost::system::error_code ignored;
-  co_await gate.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-}
+using test::parked;
 
 // What a co_spawn completion saw: nothing, or the refusal's code.
 struct Outcome {
