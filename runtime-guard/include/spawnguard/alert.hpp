@@ -1,0 +1,60 @@
+// Alerts: the level the guard is at, why, and which spawn sites are
+// responsible; and the sinks that publish them (fmt log line, JSON lines,
+// a callback).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace spawnguard {
+
+enum class AlertLevel { ok = 0, warn = 1, critical = 2 };
+std::string_view to_string(AlertLevel level) noexcept;
+
+// A site as an alert names it: where, how many live, how fast it grows.
+struct SiteDigest {
+  std::string label;
+  std::int64_t live = 0;
+  std::int64_t growth = 0; // live now minus live one forecast window ago
+  std::chrono::nanoseconds oldest_age{0};
+};
+
+struct Alert {
+  std::chrono::system_clock::time_point at;
+  AlertLevel level = AlertLevel::ok;
+  AlertLevel previous = AlertLevel::ok;
+  std::vector<std::string> reasons; // e.g. "exhaustion in 25s < 30s"
+  std::uint64_t memory_used_bytes = 0;
+  std::optional<std::uint64_t> memory_limit_bytes;
+  std::optional<double> eta_seconds;
+  std::vector<SiteDigest> top_by_live;   // at most 3
+  std::vector<SiteDigest> top_by_growth; // at most 3, growing sites only
+};
+
+// "spawnguard: level=critical was=warn memory=1.8GiB/2.0GiB(90.1%) eta=24s
+//  reasons=[...] top_live=[file.cpp:42 live=5120 growth=+880 oldest=31s, ...]"
+std::string format_alert_line(const Alert &alert);
+// One JSON object on one line, same fields.
+std::string format_alert_json(const Alert &alert);
+
+class AlertSink {
+public:
+  virtual ~AlertSink() = default;
+  virtual void publish(const Alert &alert) = 0;
+};
+
+// The alert line to `out` (stderr by default), one per level change.
+std::shared_ptr<AlertSink> make_log_sink(std::FILE *out = stderr);
+// One JSON object per line to `out`.
+std::shared_ptr<AlertSink> make_json_lines_sink(std::FILE *out = stderr);
+// Calls `callback` on the sampler's thread.
+std::shared_ptr<AlertSink> make_callback_sink(std::function<void(const Alert &)> callback);
+
+} // namespace spawnguard

@@ -1,0 +1,71 @@
+// Config: every knob of a Guard as a plain struct, and the SPAWNGUARD_*
+// environment variables that override it without a rebuild.
+#pragma once
+
+#include "spawnguard/site_limit.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace spawnguard {
+
+enum class SinkKind { log, json, none };
+
+struct Config {
+  // Sampler.
+  std::chrono::milliseconds sample_period{100};
+  std::chrono::seconds forecast_window{30};
+  // Memory: an explicit budget (bytes) overrides larger cgroup limits.
+  std::optional<std::uint64_t> memory_budget_bytes;
+  double warn_fraction = 0.80;
+  double critical_fraction = 0.90;
+  double clear_margin = 0.05; // a level is left only this far below its threshold
+  std::chrono::seconds warn_eta{120};
+  std::chrono::seconds critical_eta{30};
+  // Sites: warn when any site has more live tasks than this (0: off), when a
+  // site's live count grew by this much over the forecast window while its
+  // finishes lagged its spawns (0: off), when its oldest task is older (0: off).
+  std::size_t site_live_warn = 0;
+  std::size_t leak_growth_warn = 1000;
+  std::chrono::seconds task_age_warn{0};
+  // Samples in a row below a level's clear threshold before the level drops.
+  std::size_t clear_samples = 3;
+  // At critical, refuse spawns at sites marked sheddable (errc::shed).
+  bool shed_at_critical = false;
+  std::vector<std::string> sheddable_sites;
+  std::map<std::string, SiteLimit, std::less<>> site_limits; // by site label
+  SinkKind sink = SinkKind::log;
+  std::string proc_root = "/"; // where /proc and /sys are (tests)
+
+  // `base` with every SPAWNGUARD_* variable that is set applied on top.
+  // Throws ConfigError naming the variable, the value and the accepted form.
+  static Config from_environment(Config base);
+  static Config from_environment();
+  // The same, reading variables through `lookup` (tests).
+  static Config from_environment(Config base,
+                                 const std::function<std::optional<std::string>(const char *)> &lookup);
+  // Throws ConfigError when fields contradict each other (warn above critical...).
+  void validate() const;
+};
+
+class ConfigError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+// The environment variables from_environment reads, with their accepted form
+// (for --help texts and the docs).
+struct EnvVariable {
+  std::string_view name;
+  std::string_view form;
+};
+const std::vector<EnvVariable> &environment_variables();
+
+} // namespace spawnguard

@@ -1,0 +1,60 @@
+// GuardState: what a Guard owns — the site registry, the sampler's state
+// (probe, forecast, trip policy, per-site history), the sinks and the alert ring.
+#pragma once
+
+#include "spawnguard/alert.hpp"
+#include "spawnguard/config.hpp"
+#include "spawnguard/exhaustion_forecast.hpp"
+#include "spawnguard/memory_probe.hpp"
+#include "spawnguard/trip_policy.hpp"
+#include "spawnguard/detail/site_registry.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace spawnguard::detail {
+
+class SamplerLoop;
+
+// One site's counters at one sample, for growth over the window.
+struct SiteSample {
+  std::int64_t live = 0;
+  std::uint64_t spawned = 0;
+  std::uint64_t ended = 0;
+};
+
+class GuardState {
+public:
+  static constexpr std::size_t alert_ring_size = 64;
+  static constexpr std::size_t max_window_samples = 128;
+
+  explicit GuardState(Config cfg);
+
+  Config config;
+  std::atomic<bool> shedding{false};
+  std::atomic<int> level{0};
+  SiteRegistry registry;
+  MemoryProbe probe;
+  std::size_t window_samples;
+
+  mutable std::mutex monitor_mutex; // everything below
+  ExhaustionForecast forecast;
+  TripPolicy trip;
+  std::optional<std::chrono::steady_clock::time_point> first_sample_at;
+  std::map<const SiteState *, std::deque<SiteSample>> site_history;
+  std::vector<std::shared_ptr<AlertSink>> sinks;
+  std::deque<Alert> recent;
+  std::optional<Alert> last_state;
+  std::optional<MemoryReading> last_reading;
+
+  std::mutex sampler_mutex;
+  std::shared_ptr<SamplerLoop> sampler;
+};
+
+} // namespace spawnguard::detail

@@ -1,0 +1,176 @@
+// The initiations behind spawnguard::co_spawn and post/dispatch/defer: decide
+// admission at the site, then hand the work to Asio with a tracked handler —
+// or complete it with SpawnRejected, or wait for a slot first.
+#pragma once
+
+#include "spawnguard/site.hpp"
+#include "spawnguard/detail/tracked_handler.hpp"
+
+#include <boost/asio/append.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/defer.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution_context.hpp>
+#include <boost/asio/is_executor.hpp>
+#include <boost/asio/post.hpp>
+
+#include <concepts>
+#include <exception>
+#include <type_traits>
+#include <utility>
+
+namespace spawnguard::detail {
+
+template <typename E>
+concept AsioExecutor =
+    boost::asio::is_executor<E>::value || boost::asio::execution::is_executor<E>::value;
+
+template <typename E>
+concept ExecutorOrContext = AsioExecutor<std::decay_t<E>> ||
+                            std::is_convertible_v<std::remove_reference_t<E> &,
+                                                  boost::asio::execution_context &>;
+
+template <typename E> auto executor_of(E &&ex_or_ctx) {
+  if constexpr (AsioExecutor<std::decay_t<E>>) {
+    return ex_or_ctx;
+  } else {
+    return ex_or_ctx.get_executor();
+  }
+}
+
+template <typename F>
+concept SpawnFunction = std::invocable<std::decay_t<F> &> && requires(std::decay_t<F> &f) {
+  typename boost::asio::detail::awaitable_signature<std::invoke_result_t<std::decay_t<F> &>>::type;
+};
+
+// Completion signature of co_spawn for an awaitable or a function returning one.
+template <typename Spawnable> struct SpawnSignature {
+  using type = typename boost::asio::detail::awaitable_signature<
+      std::invoke_result_t<Spawnable &>>::type;
+};
+template <typename T, typename E> struct SpawnSignature<boost::asio::awaitable<T, E>> {
+  using type = typename boost::asio::detail::awaitable_signature<boost::asio::awaitable<T, E>>::type;
+};
+
+template <typename Signature> struct Refusal;
+template <typename... Results> struct Refusal<void(std::exception_ptr, Results...)> {
+  // Completes the handler as Asio completes a co_spawn that threw.
+  template <typename Executor, typename Handler>
+  static void complete(const Executor &ex, Handler &&handler, const SiteState &site,
+                       boost::system::error_code why) {
+    auto error = std::make_exception_ptr(SpawnRejected(why, site.label()));
+    boost::asio::post(ex, boost::asio::append(std::forward<Handler>(handler), error,
+                                              std::decay_t<Results>{}...));
+  }
+};
+
+template <typename Signature> struct InitiateGuardedSpawn {
+  template <typename Handler, typename Executor, typename Spawnable>
+  void operator()(Handler &&handler, const Executor &ex, Spawnable &&spawnable, SiteState *site,
+                  Admission admission) const {
+    using HandlerType = std::decay_t<Handler>;
+    TaskRecord *record = admission.take_record();
+    if (record == nullptr) {
+      if (admission.decided()) { // refused before the call
+        Refusal<Signature>::complete(ex, std::forward<Handler>(handler), *site, admission.error());
+        return;
+      }
+      auto decision = site->try_admit();
+      if (decision.must_wait) {
+        wait_then_spawn(HandlerType(std::forward<Handler>(handler)), ex,
+                        std::decay_t<Spawnable>(std::forward<Spawnable>(spawnable)), site);
+        return;
+      }
+      if (decision.record == nullptr) {
+        Refusal<Signature>::complete(ex, std::forward<Handler>(handler), *site,
+                                     make_error_code(decision.refusal));
+        return;
+      }
+      record = decision.record;
+    }
+    boost::asio::co_spawn(ex, std::forward<Spawnable>(spawnable),
+                          TrackedCompletion<HandlerType>(std::forward<Handler>(handler), record));
+  }
+
+  template <typename HandlerType, typename Executor, typename Spawnable>
+  static void wait_then_spawn(HandlerType handler, const Executor &ex, Spawnable spawnable,
+                              SiteState *site) {
+    site->semaphore().async_acquire(
+        ex, site->wait_timeout(),
+        [handler = std::move(handler), ex, spawnable = std::move(spawnable),
+         site](boost::system::error_code ec, Permit permit) mutable {
+          if (ec) {
+            site->count_rejected();
+            Refusal<Signature>::complete(ex, std::move(handler), *site, ec);
+            return;
+          }
+          TaskRecord *record = site->start_task(permit.detach());
+          boost::asio::co_spawn(ex, std::move(spawnable),
+                                TrackedCompletion<HandlerType>(std::move(handler), record));
+        });
+  }
+};
+
+template <typename Executor, typename Spawnable, typename Token>
+auto guarded_co_spawn(SiteState &site, Admission admission, const Executor &ex,
+                      Spawnable &&spawnable, Token &&token) {
+  using Signature = typename SpawnSignature<std::decay_t<Spawnable>>::type;
+  return boost::asio::async_initiate<Token, Signature>(InitiateGuardedSpawn<Signature>{}, token,
+                                                       ex, std::forward<Spawnable>(spawnable),
+                                                       &site, std::move(admission));
+}
+
+enum class Submit { post, dispatch, defer };
+
+template <Submit how> struct InitiateGuardedSubmit {
+  template <typename Handler, typename Executor>
+  void operator()(Handler &&handler, const Executor &ex, SiteState *site,
+                  Admission admission) const {
+    using HandlerType = std::decay_t<Handler>;
+    TaskRecord *record = admission.take_record();
+    if (record == nullptr) {
+      auto decision = admission.decided() ? AdmissionDecision{nullptr, false, errc::limit_reached}
+                                          : site->try_admit();
+      if (decision.must_wait) {
+        site->semaphore().async_acquire(
+            ex, site->wait_timeout(),
+            [handler = HandlerType(std::forward<Handler>(handler)), ex,
+             site](boost::system::error_code ec, Permit permit) mutable {
+              if (ec) {
+                site->count_rejected();
+                return; // a void() handler has no error channel: the work is dropped
+              }
+              submit(ex, TrackedBody<HandlerType>(std::move(handler),
+                                                  site->start_task(permit.detach())));
+            });
+        return;
+      }
+      if (decision.record == nullptr) {
+        // post() has no error channel: the caller is told by this exception.
+        throw SpawnRejected(admission.decided() ? admission.error()
+                                                : make_error_code(decision.refusal),
+                            site->label());
+      }
+      record = decision.record;
+    }
+    submit(ex, TrackedBody<HandlerType>(std::forward<Handler>(handler), record));
+  }
+
+  template <typename Executor, typename Body> static void submit(const Executor &ex, Body &&body) {
+    if constexpr (how == Submit::post) {
+      boost::asio::post(ex, std::forward<Body>(body));
+    } else if constexpr (how == Submit::dispatch) {
+      boost::asio::dispatch(ex, std::forward<Body>(body));
+    } else {
+      boost::asio::defer(ex, std::forward<Body>(body));
+    }
+  }
+};
+
+template <Submit how, typename Executor, typename Token>
+auto guarded_submit(SiteState &site, Admission admission, const Executor &ex, Token &&token) {
+  return boost::asio::async_initiate<Token, void()>(InitiateGuardedSubmit<how>{}, token, ex,
+                                                    &site, std::move(admission));
+}
+
+} // namespace spawnguard::detail

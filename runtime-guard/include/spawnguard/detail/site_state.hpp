@@ -1,0 +1,99 @@
+// SiteState: one spawn site's counters, limit and live-task list. The spawn
+// and finish paths touch one atomic and one of a few small per-site locks.
+#pragma once
+
+#include "spawnguard/async_semaphore.hpp"
+#include "spawnguard/errors.hpp"
+#include "spawnguard/site_stats.hpp"
+#include "spawnguard/spawn_site.hpp"
+#include "spawnguard/detail/spin_lock.hpp"
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace spawnguard::detail {
+
+class SiteState;
+
+// Monotonic time, coarse (a few ms) but cheap: good enough for task ages.
+std::int64_t coarse_now_ns() noexcept;
+
+// The guard's memory for one live task: 40 bytes, freed when the task ends.
+struct TaskRecord {
+  TaskRecord *prev;
+  TaskRecord *next;
+  SiteState *site;
+  std::int64_t started_ns;
+  AsyncSemaphore *permit_from; // the limit's semaphore when the task holds a permit
+};
+
+enum class TaskEnd { finished, failed };
+
+// What the site says to a spawn: go (with its record), wait, or no.
+struct AdmissionDecision {
+  TaskRecord *record = nullptr;
+  bool must_wait = false;
+  errc refusal{};
+};
+
+class SiteState {
+public:
+  SiteState(SpawnSite site, const std::atomic<bool> &shedding);
+  ~SiteState();
+
+  const SpawnSite &site() const noexcept { return site_; }
+  const std::string &label() const noexcept { return site_.label(); }
+
+  AdmissionDecision try_admit() noexcept;
+  TaskRecord *start_task(AsyncSemaphore *permit_from) noexcept;
+  static void end_task(TaskRecord *record, TaskEnd how) noexcept;
+  void count_rejected() noexcept { rejected_.fetch_add(1, std::memory_order_relaxed); }
+
+  // The semaphore of a reject or wait limit (never destroyed once made).
+  AsyncSemaphore &semaphore() noexcept;
+  std::chrono::milliseconds wait_timeout() const noexcept;
+
+  void set_limit(const SiteLimit &limit);
+  void clear_limit();
+  std::optional<SiteLimit> limit() const;
+  void set_sheddable(bool sheddable) noexcept { sheddable_.store(sheddable); }
+
+  std::int64_t live() const noexcept { return live_.load(std::memory_order_relaxed); }
+  // walk_tasks fills the age histogram by visiting every live task; the
+  // sampler skips it and reads live from the counter.
+  SiteStats stats(std::int64_t now_ns, bool walk_tasks = true) const;
+  void append_live_tasks(std::vector<LiveTask> &out, std::int64_t now_ns) const;
+
+private:
+  static constexpr std::size_t shard_count = 8;
+  struct alignas(64) Shard {
+    SpinLock lock;
+    TaskRecord *head = nullptr; // oldest
+    TaskRecord *tail = nullptr;
+    std::uint64_t spawned = 0;
+    std::uint64_t finished = 0;
+    std::uint64_t failed = 0;
+  };
+  static std::size_t shard_of(const TaskRecord *record) noexcept;
+
+  SpawnSite site_;
+  const std::atomic<bool> &shedding_;
+  alignas(64) std::atomic<std::int64_t> live_{0};
+  std::atomic<std::int64_t> peak_live_{0};
+  std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<bool> sheddable_{false};
+  // 0 none, else LimitPolicy + 1.
+  std::atomic<int> policy_{0};
+  std::atomic<AsyncSemaphore *> semaphore_{nullptr};
+  std::atomic<std::int64_t> wait_timeout_ms_{0};
+  mutable std::mutex limit_mutex_;
+  std::optional<SiteLimit> limit_;
+  std::unique_ptr<AsyncSemaphore> owned_semaphore_;
+  mutable std::array<Shard, shard_count> shards_;
+};
+
+} // namespace spawnguard::detail

@@ -1,0 +1,126 @@
+// Alert formatting (log line, JSON line) and the built-in sinks.
+#include "spawnguard/alert.hpp"
+
+#include "spawnguard/detail/text_format.hpp"
+
+#include <fmt/format.h>
+
+#include <mutex>
+
+namespace spawnguard {
+
+std::string_view to_string(AlertLevel level) noexcept {
+  switch (level) {
+  case AlertLevel::ok:
+    return "ok";
+  case AlertLevel::warn:
+    return "warn";
+  case AlertLevel::critical:
+    return "critical";
+  }
+  return "ok";
+}
+
+namespace {
+
+std::string site_list(const std::vector<SiteDigest> &sites) {
+  std::string out;
+  for (const auto &site : sites) {
+    out += fmt::format("{}{} live={} growth={:+} oldest={:.0f}s", out.empty() ? "" : ", ",
+                       site.label, site.live, site.growth, detail::seconds(site.oldest_age));
+  }
+  return out;
+}
+
+std::string site_list_json(const std::vector<SiteDigest> &sites) {
+  std::string out = "[";
+  for (const auto &site : sites) {
+    out += fmt::format("{}{{\"site\":{},\"live\":{},\"growth\":{},\"oldest_age_seconds\":{:.3f}}}",
+                       out.size() > 1 ? "," : "", detail::json_quote(site.label), site.live,
+                       site.growth, detail::seconds(site.oldest_age));
+  }
+  return out + "]";
+}
+
+} // namespace
+
+std::string format_alert_line(const Alert &alert) {
+  std::string memory = detail::human_bytes(alert.memory_used_bytes);
+  if (alert.memory_limit_bytes) {
+    memory += fmt::format("/{}({:.1f}%)", detail::human_bytes(*alert.memory_limit_bytes),
+                          100.0 * static_cast<double>(alert.memory_used_bytes) /
+                              static_cast<double>(*alert.memory_limit_bytes));
+  }
+  std::string reasons;
+  for (const auto &reason : alert.reasons) {
+    reasons += (reasons.empty() ? "" : "; ") + reason;
+  }
+  return fmt::format("spawnguard: level={} was={} memory={} eta={} reasons=[{}] top_live=[{}] "
+                     "top_growth=[{}]",
+                     to_string(alert.level), to_string(alert.previous), memory,
+                     alert.eta_seconds ? fmt::format("{:.0f}s", *alert.eta_seconds) : "none",
+                     reasons, site_list(alert.top_by_live), site_list(alert.top_by_growth));
+}
+
+std::string format_alert_json(const Alert &alert) {
+  std::string reasons = "[";
+  for (const auto &reason : alert.reasons) {
+    reasons += (reasons.size() > 1 ? "," : "") + detail::json_quote(reason);
+  }
+  reasons += "]";
+  const auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           alert.at.time_since_epoch())
+                           .count();
+  return fmt::format(
+      "{{\"time_unix_ms\":{},\"level\":\"{}\",\"previous\":\"{}\",\"memory_used_bytes\":{},"
+      "\"memory_limit_bytes\":{},\"eta_seconds\":{},\"reasons\":{},\"top_by_live\":{},"
+      "\"top_by_growth\":{}}}",
+      unix_ms, to_string(alert.level), to_string(alert.previous), alert.memory_used_bytes,
+      alert.memory_limit_bytes ? std::to_string(*alert.memory_limit_bytes) : "null",
+      alert.eta_seconds ? fmt::format("{:.3f}", *alert.eta_seconds) : "null", reasons,
+      site_list_json(alert.top_by_live), site_list_json(alert.top_by_growth));
+}
+
+namespace {
+
+class LineSink : public AlertSink {
+public:
+  LineSink(std::FILE *out, std::string (*format)(const Alert &)) : out_(out), format_(format) {}
+  void publish(const Alert &alert) override {
+    const auto line = format_(alert);
+    std::lock_guard lock(mutex_);
+    fmt::print(out_, "{}\n", line);
+    std::fflush(out_);
+  }
+
+private:
+  std::mutex mutex_;
+  std::FILE *out_;
+  std::string (*format_)(const Alert &);
+};
+
+class CallbackSink : public AlertSink {
+public:
+  explicit CallbackSink(std::function<void(const Alert &)> callback)
+      : callback_(std::move(callback)) {}
+  void publish(const Alert &alert) override { callback_(alert); }
+
+private:
+  std::function<void(const Alert &)> callback_;
+};
+
+} // namespace
+
+std::shared_ptr<AlertSink> make_log_sink(std::FILE *out) {
+  return std::make_shared<LineSink>(out, &format_alert_line);
+}
+
+std::shared_ptr<AlertSink> make_json_lines_sink(std::FILE *out) {
+  return std::make_shared<LineSink>(out, &format_alert_json);
+}
+
+std::shared_ptr<AlertSink> make_callback_sink(std::function<void(const Alert &)> callback) {
+  return std::make_shared<CallbackSink>(std::move(callback));
+}
+
+} // namespace spawnguard

@@ -1,0 +1,271 @@
+// Guard: site lookup, the sampler loop and one sampling step.
+#include "spawnguard/guard.hpp"
+
+#include "spawnguard/detail/guard_state.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <algorithm>
+
+namespace spawnguard {
+namespace detail {
+
+GuardState::GuardState(Config cfg)
+    : config(std::move(cfg)),
+      registry(shedding,
+               [this](SiteState &site) {
+                 if (auto it = config.site_limits.find(site.label());
+                     it != config.site_limits.end()) {
+                   site.set_limit(it->second);
+                 }
+                 const auto &shed = config.sheddable_sites;
+                 if (std::find(shed.begin(), shed.end(), site.label()) != shed.end()) {
+                   site.set_sheddable(true);
+                 }
+               }),
+      probe(MemoryProbe::Options{config.proc_root, config.memory_budget_bytes}),
+      window_samples(std::clamp<std::size_t>(
+          static_cast<std::size_t>(
+              std::chrono::duration_cast<std::chrono::milliseconds>(config.forecast_window) /
+              std::max(config.sample_period, std::chrono::milliseconds(1))),
+          3, max_window_samples)),
+      forecast(window_samples), trip(config) {}
+
+// Re-arms a timer every sample period; stop() guarantees no tick touches the
+// guard afterwards (every timer operation and every tick hold `mutex`).
+class SamplerLoop : public std::enable_shared_from_this<SamplerLoop> {
+public:
+  SamplerLoop(Guard &guard, const boost::asio::any_io_executor &ex,
+              std::chrono::milliseconds period)
+      : guard_(guard), timer_(boost::asio::make_strand(ex)), period_(period) {}
+
+  void start() {
+    std::lock_guard lock(mutex_);
+    arm();
+  }
+  void stop() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    timer_.cancel();
+  }
+
+private:
+  void arm() {
+    timer_.expires_after(period_);
+    timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      std::lock_guard lock(self->mutex_);
+      if (ec || self->stopped_) {
+        return;
+      }
+      self->guard_.sample_now();
+      self->arm();
+    });
+  }
+
+  Guard &guard_;
+  std::mutex mutex_;
+  bool stopped_ = false;
+  boost::asio::steady_timer timer_;
+  std::chrono::milliseconds period_;
+};
+
+namespace {
+
+std::vector<SiteDigest> top_sites(std::vector<SiteDigest> sites, std::int64_t SiteDigest::*key) {
+  std::erase_if(sites, [key](const SiteDigest &s) { return s.*key <= 0; });
+  std::sort(sites.begin(), sites.end(), [key](const SiteDigest &a, const SiteDigest &b) {
+    return a.*key != b.*key ? a.*key > b.*key : a.label < b.label;
+  });
+  if (sites.size() > 3) {
+    sites.resize(3);
+  }
+  return sites;
+}
+
+std::shared_ptr<AlertSink> sink_for(SinkKind kind) {
+  switch (kind) {
+  case SinkKind::log:
+    return make_log_sink();
+  case SinkKind::json:
+    return make_json_lines_sink();
+  case SinkKind::none:
+    return nullptr;
+  }
+  return nullptr;
+}
+
+} // namespace
+} // namespace detail
+
+Guard::Guard(Config config) : state_(std::make_unique<detail::GuardState>(std::move(config))) {
+  state_->config.validate();
+  if (auto sink = detail::sink_for(state_->config.sink)) {
+    state_->sinks.push_back(std::move(sink));
+  }
+}
+
+Guard::~Guard() { stop_sampler(); }
+
+Guard &Guard::global() {
+  static Guard *const guard = new Guard(Config::from_environment());
+  return *guard;
+}
+
+Site Guard::here(std::source_location where) { return Site(state_->registry.at(where)); }
+
+Site Guard::site(std::string_view name, std::source_location where) {
+  return Site(state_->registry.named(SpawnSite::named(name, where)));
+}
+
+Site Guard::site(const SpawnSite &spawn_site) { return Site(state_->registry.named(spawn_site)); }
+
+std::optional<Site> Guard::find(std::string_view label) const {
+  if (auto *site = state_->registry.find(label)) {
+    return Site(*site);
+  }
+  return std::nullopt;
+}
+
+std::vector<SiteStats> Guard::stats() const {
+  const auto now = detail::coarse_now_ns();
+  std::vector<SiteStats> out;
+  for (const auto *site : state_->registry.all()) {
+    out.push_back(site->stats(now));
+  }
+  std::sort(out.begin(), out.end(), [](const SiteStats &a, const SiteStats &b) {
+    return a.live != b.live ? a.live > b.live : a.label < b.label;
+  });
+  return out;
+}
+
+std::int64_t Guard::live_tasks() const {
+  std::int64_t live = 0;
+  for (const auto *site : state_->registry.all()) {
+    live += site->live();
+  }
+  return live;
+}
+
+std::vector<LiveTask> Guard::live_task_list() const {
+  const auto now = detail::coarse_now_ns();
+  std::vector<LiveTask> out;
+  for (const auto *site : state_->registry.all()) {
+    site->append_live_tasks(out, now);
+  }
+  std::sort(out.begin(), out.end(), [](const LiveTask &a, const LiveTask &b) {
+    return a.age != b.age ? a.age > b.age : a.site < b.site;
+  });
+  return out;
+}
+
+void Guard::start_sampler(const boost::asio::any_io_executor &ex) {
+  std::lock_guard lock(state_->sampler_mutex);
+  if (state_->sampler) {
+    state_->sampler->stop();
+  }
+  state_->sampler = std::make_shared<detail::SamplerLoop>(*this, ex, state_->config.sample_period);
+  state_->sampler->start();
+}
+
+void Guard::stop_sampler() {
+  std::lock_guard lock(state_->sampler_mutex);
+  if (state_->sampler) {
+    state_->sampler->stop();
+    state_->sampler.reset();
+  }
+}
+
+Alert Guard::sample_now() {
+  return sample_now(state_->probe.read(), std::chrono::steady_clock::now());
+}
+
+Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock::time_point at) {
+  auto &s = *state_;
+  std::lock_guard lock(s.monitor_mutex);
+  if (!s.first_sample_at) {
+    s.first_sample_at = at;
+  }
+  const double t = std::chrono::duration<double>(at - *s.first_sample_at).count();
+  s.forecast.add(t, static_cast<double>(reading.used_bytes));
+
+  TripInput input;
+  input.memory_fraction = reading.used_fraction();
+  if (reading.limit_bytes) {
+    input.eta_seconds = s.forecast.seconds_to(static_cast<double>(*reading.limit_bytes));
+  }
+  std::vector<SiteDigest> digests;
+  const auto now = detail::coarse_now_ns();
+  for (const auto *site : s.registry.all()) {
+    const auto stats = site->stats(now, /*walk_tasks=*/false);
+    auto &history = s.site_history[site];
+    history.push_back({stats.live, stats.spawned, stats.finished + stats.failed});
+    if (history.size() > s.window_samples + 1) {
+      history.pop_front();
+    }
+    const auto &first = history.front();
+    const auto &middle = history[history.size() / 2];
+    SiteSignal signal{stats.label, stats.live, stats.live - first.live,
+                      static_cast<std::int64_t>((stats.spawned - first.spawned) -
+                                                (stats.finished + stats.failed - first.ended)),
+                      stats.oldest_age, std::nullopt};
+    // The leak signature needs the rise in both halves of the window.
+    if (middle.live <= first.live || stats.live <= middle.live) {
+      signal.unfinished = std::min<std::int64_t>(signal.unfinished, 0);
+    }
+    if (stats.limit && stats.limit->policy == LimitPolicy::observe) {
+      signal.observe_limit = stats.limit->max_live;
+    }
+    digests.push_back({stats.label, stats.live, signal.growth, stats.oldest_age});
+    input.sites.push_back(std::move(signal));
+  }
+
+  const auto previous = s.trip.level();
+  auto decision = s.trip.evaluate(input);
+  s.level.store(static_cast<int>(decision.level));
+  s.shedding.store(s.config.shed_at_critical && decision.level == AlertLevel::critical);
+
+  Alert alert;
+  alert.at = std::chrono::system_clock::now();
+  alert.level = decision.level;
+  alert.previous = previous;
+  alert.reasons = std::move(decision.reasons);
+  alert.memory_used_bytes = reading.used_bytes;
+  alert.memory_limit_bytes = reading.limit_bytes;
+  alert.eta_seconds = input.eta_seconds;
+  alert.top_by_live = detail::top_sites(digests, &SiteDigest::live);
+  alert.top_by_growth = detail::top_sites(std::move(digests), &SiteDigest::growth);
+  s.last_state = alert;
+  s.last_reading = reading;
+  if (decision.changed) {
+    s.recent.push_back(alert);
+    if (s.recent.size() > detail::GuardState::alert_ring_size) {
+      s.recent.pop_front();
+    }
+    for (const auto &sink : s.sinks) {
+      sink->publish(alert);
+    }
+  }
+  return alert;
+}
+
+AlertLevel Guard::level() const noexcept { return static_cast<AlertLevel>(state_->level.load()); }
+
+void Guard::add_sink(std::shared_ptr<AlertSink> sink) {
+  std::lock_guard lock(state_->monitor_mutex);
+  state_->sinks.push_back(std::move(sink));
+}
+
+std::vector<Alert> Guard::recent_alerts() const {
+  std::lock_guard lock(state_->monitor_mutex);
+  return {state_->recent.begin(), state_->recent.end()};
+}
+
+std::optional<MemoryReading> Guard::last_reading() const {
+  std::lock_guard lock(state_->monitor_mutex);
+  return state_->last_reading;
+}
+
+const Config &Guard::config() const noexcept { return state_->config; }
+
+} // namespace spawnguard

@@ -1,0 +1,121 @@
+// The guard's reports: the live-task dump (text and JSON) and the Prometheus
+// text exposition.
+#include "spawnguard/guard.hpp"
+
+#include "spawnguard/detail/guard_state.hpp"
+#include "spawnguard/detail/text_format.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+namespace spawnguard {
+
+namespace {
+
+struct SiteGroup {
+  std::string site;
+  std::vector<std::chrono::nanoseconds> ages; // oldest first
+};
+
+// Live tasks grouped by site, biggest group first (ties by label).
+std::vector<SiteGroup> group_by_site(const std::vector<LiveTask> &tasks) {
+  std::map<std::string, std::vector<std::chrono::nanoseconds>, std::less<>> by_site;
+  for (const auto &task : tasks) {
+    by_site[task.site].push_back(task.age);
+  }
+  std::vector<SiteGroup> groups;
+  for (auto &[site, ages] : by_site) {
+    std::sort(ages.begin(), ages.end(), std::greater<>());
+    groups.push_back({site, std::move(ages)});
+  }
+  std::sort(groups.begin(), groups.end(), [](const SiteGroup &a, const SiteGroup &b) {
+    return a.ages.size() != b.ages.size() ? a.ages.size() > b.ages.size() : a.site < b.site;
+  });
+  return groups;
+}
+
+} // namespace
+
+std::string Guard::dump_text() const {
+  const auto tasks = live_task_list();
+  const auto groups = group_by_site(tasks);
+  std::string out = fmt::format("spawnguard dump: {} live task(s) at {} site(s)\n", tasks.size(),
+                                groups.size());
+  for (const auto &group : groups) {
+    out += fmt::format("site {} live={} oldest={:.3f}s\n", group.site, group.ages.size(),
+                       detail::seconds(group.ages.front()));
+    for (const auto age : group.ages) {
+      out += fmt::format("  task age={:.3f}s\n", detail::seconds(age));
+    }
+  }
+  return out;
+}
+
+std::string Guard::dump_json() const {
+  const auto tasks = live_task_list();
+  std::string sites;
+  for (const auto &group : group_by_site(tasks)) {
+    std::string ages;
+    for (const auto age : group.ages) {
+      ages += fmt::format("{}{:.3f}", ages.empty() ? "" : ",", detail::seconds(age));
+    }
+    sites += fmt::format("{}{{\"site\":{},\"live\":{},\"task_ages_seconds\":[{}]}}",
+                         sites.empty() ? "" : ",", detail::json_quote(group.site),
+                         group.ages.size(), ages);
+  }
+  return fmt::format("{{\"live\":{},\"sites\":[{}]}}", tasks.size(), sites);
+}
+
+std::string Guard::prometheus_text() const {
+  const auto all = stats();
+  std::string out;
+  auto family = [&](std::string_view name, std::string_view type, std::string_view help,
+                    auto value_of) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+    for (const auto &site : all) {
+      out += fmt::format("{}{{site=\"{}\"}} {}\n", name, detail::prometheus_label(site.label),
+                         value_of(site));
+    }
+  };
+  family("spawnguard_tasks_live", "gauge", "Tasks spawned at the site and not finished.",
+         [](const SiteStats &s) { return s.live; });
+  family("spawnguard_tasks_peak_live", "gauge", "Most tasks live at once at the site.",
+         [](const SiteStats &s) { return s.peak_live; });
+  family("spawnguard_tasks_spawned_total", "counter", "Tasks admitted at the site.",
+         [](const SiteStats &s) { return s.spawned; });
+  family("spawnguard_tasks_finished_total", "counter", "Tasks of the site that ended normally.",
+         [](const SiteStats &s) { return s.finished; });
+  family("spawnguard_tasks_failed_total", "counter", "Tasks of the site that ended with an exception.",
+         [](const SiteStats &s) { return s.failed; });
+  family("spawnguard_tasks_rejected_total", "counter", "Spawns the site refused (limit or shedding).",
+         [](const SiteStats &s) { return s.rejected; });
+  family("spawnguard_task_oldest_age_seconds", "gauge", "Age of the site's oldest live task.",
+         [](const SiteStats &s) { return fmt::format("{:.3f}", detail::seconds(s.oldest_age)); });
+
+  std::optional<Alert> state;
+  {
+    std::lock_guard lock(state_->monitor_mutex);
+    state = state_->last_state;
+  }
+  auto gauge = [&](std::string_view name, std::string_view help, const std::string &value) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, help, name, name, value);
+  };
+  const auto reading = last_reading();
+  gauge("spawnguard_memory_used_bytes", "Memory measured against the effective limit.",
+        std::to_string(reading ? reading->used_bytes : 0));
+  if (reading && reading->limit_bytes) {
+    gauge("spawnguard_memory_limit_bytes", "The effective memory limit (smallest that applies).",
+          std::to_string(*reading->limit_bytes));
+  }
+  gauge("spawnguard_exhaustion_eta_seconds",
+        "Predicted seconds until memory reaches the limit (+Inf: not rising).",
+        state && state->eta_seconds ? fmt::format("{:.3f}", *state->eta_seconds) : "+Inf");
+  gauge("spawnguard_alert_level", "0 ok, 1 warn, 2 critical.",
+        std::to_string(static_cast<int>(level())));
+  return out;
+}
+
+} // namespace spawnguard

@@ -1,0 +1,168 @@
+// SiteState: admission, the live-task list and the per-site counters.
+#include "spawnguard/detail/site_state.hpp"
+
+#include <boost/asio/recycling_allocator.hpp>
+
+#include <algorithm>
+#include <ctime>
+#include <mutex>
+
+namespace spawnguard::detail {
+
+std::int64_t coarse_now_ns() noexcept {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+  return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+}
+
+namespace {
+
+// Records recycle through Asio's per-thread cache, as coroutine frames do.
+using RecordAllocator = boost::asio::recycling_allocator<TaskRecord>;
+
+int encode(LimitPolicy policy) { return static_cast<int>(policy) + 1; }
+
+} // namespace
+
+SiteState::SiteState(SpawnSite site, const std::atomic<bool> &shedding)
+    : site_(std::move(site)), shedding_(shedding) {}
+
+SiteState::~SiteState() = default;
+
+std::size_t SiteState::shard_of(const TaskRecord *record) noexcept {
+  auto bits = reinterpret_cast<std::uintptr_t>(record) >> 4;
+  return static_cast<std::size_t>((bits * 0x9E3779B97F4A7C15ULL) >> 61) % shard_count;
+}
+
+AdmissionDecision SiteState::try_admit() noexcept {
+  if (sheddable_.load(std::memory_order_relaxed) && shedding_.load(std::memory_order_relaxed)) {
+    count_rejected();
+    return {nullptr, false, errc::shed};
+  }
+  const int policy = policy_.load(std::memory_order_acquire);
+  if (policy != encode(LimitPolicy::reject) && policy != encode(LimitPolicy::wait)) {
+    return {start_task(nullptr)};
+  }
+  auto &gate = semaphore();
+  if (auto permit = gate.try_acquire()) {
+    return {start_task(permit->detach())};
+  }
+  if (policy == encode(LimitPolicy::wait)) {
+    return {nullptr, true};
+  }
+  count_rejected();
+  return {nullptr, false, errc::limit_reached};
+}
+
+TaskRecord *SiteState::start_task(AsyncSemaphore *permit_from) noexcept {
+  TaskRecord *record = RecordAllocator().allocate(1);
+  *record = TaskRecord{nullptr, nullptr, this, coarse_now_ns(), permit_from};
+
+  const auto live = live_.fetch_add(1, std::memory_order_relaxed) + 1;
+  auto peak = peak_live_.load(std::memory_order_relaxed);
+  while (live > peak && !peak_live_.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
+  }
+
+  Shard &shard = shards_[shard_of(record)];
+  std::lock_guard lock(shard.lock);
+  record->prev = shard.tail;
+  (shard.tail != nullptr ? shard.tail->next : shard.head) = record;
+  shard.tail = record;
+  ++shard.spawned;
+  return record;
+}
+
+void SiteState::end_task(TaskRecord *record, TaskEnd how) noexcept {
+  SiteState &site = *record->site;
+  {
+    Shard &shard = site.shards_[shard_of(record)];
+    std::lock_guard lock(shard.lock);
+    (record->prev != nullptr ? record->prev->next : shard.head) = record->next;
+    (record->next != nullptr ? record->next->prev : shard.tail) = record->prev;
+    ++(how == TaskEnd::failed ? shard.failed : shard.finished);
+  }
+  site.live_.fetch_sub(1, std::memory_order_relaxed);
+  if (record->permit_from != nullptr) {
+    record->permit_from->release_detached();
+  }
+  RecordAllocator().deallocate(record, 1);
+}
+
+AsyncSemaphore &SiteState::semaphore() noexcept {
+  if (auto *existing = semaphore_.load(std::memory_order_acquire)) {
+    return *existing;
+  }
+  std::lock_guard lock(limit_mutex_);
+  if (!owned_semaphore_) {
+    owned_semaphore_ = std::make_unique<AsyncSemaphore>(0, 0);
+    semaphore_.store(owned_semaphore_.get(), std::memory_order_release);
+  }
+  return *owned_semaphore_;
+}
+
+std::chrono::milliseconds SiteState::wait_timeout() const noexcept {
+  return std::chrono::milliseconds(wait_timeout_ms_.load(std::memory_order_relaxed));
+}
+
+void SiteState::set_limit(const SiteLimit &limit) {
+  auto &gate = semaphore();
+  std::lock_guard lock(limit_mutex_);
+  limit_ = limit;
+  gate.set_max_waiters(limit.max_waiters);
+  gate.set_capacity(limit.max_live);
+  wait_timeout_ms_.store(limit.wait_timeout.count(), std::memory_order_relaxed);
+  policy_.store(encode(limit.policy), std::memory_order_release);
+}
+
+void SiteState::clear_limit() {
+  std::lock_guard lock(limit_mutex_);
+  limit_.reset();
+  policy_.store(0, std::memory_order_release);
+}
+
+std::optional<SiteLimit> SiteState::limit() const {
+  std::lock_guard lock(limit_mutex_);
+  return limit_;
+}
+
+SiteStats SiteState::stats(std::int64_t now_ns, bool walk_tasks) const {
+  SiteStats out;
+  out.label = label();
+  out.peak_live = peak_live_.load(std::memory_order_relaxed);
+  out.rejected = rejected_.load(std::memory_order_relaxed);
+  out.sheddable = sheddable_.load(std::memory_order_relaxed);
+  out.limit = limit();
+  std::int64_t oldest = now_ns;
+  for (Shard &shard : shards_) {
+    std::lock_guard lock(shard.lock);
+    out.spawned += shard.spawned;
+    out.finished += shard.finished;
+    out.failed += shard.failed;
+    for (const TaskRecord *r = walk_tasks ? shard.head : nullptr; r != nullptr; r = r->next) {
+      const auto age_s = (now_ns - r->started_ns) / 1'000'000'000;
+      const auto &bounds = AgeHistogram::upper_bounds_seconds;
+      const auto bucket = std::upper_bound(bounds.begin(), bounds.end(), age_s) - bounds.begin();
+      ++out.ages.counts[static_cast<std::size_t>(bucket)];
+      ++out.live;
+    }
+    if (shard.head != nullptr) {
+      oldest = std::min(oldest, shard.head->started_ns);
+    }
+  }
+  if (!walk_tasks) {
+    out.live = live();
+  }
+  out.oldest_age = std::chrono::nanoseconds(std::max<std::int64_t>(0, now_ns - oldest));
+  return out;
+}
+
+void SiteState::append_live_tasks(std::vector<LiveTask> &out, std::int64_t now_ns) const {
+  for (Shard &shard : shards_) {
+    std::lock_guard lock(shard.lock);
+    for (const TaskRecord *r = shard.head; r != nullptr; r = r->next) {
+      out.push_back({label(), std::chrono::nanoseconds(std::max<std::int64_t>(0, now_ns - r->started_ns))});
+    }
+  }
+}
+
+} // namespace spawnguard::detail
