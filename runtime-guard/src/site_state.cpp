@@ -1,11 +1,12 @@
 // SiteState: admission, the live-task list and the per-site counters.
 #include "spawnguard/detail/site_state.hpp"
 
-#include <boost/asio/recycling_allocator.hpp>
-
 #include <algorithm>
 #include <ctime>
 #include <mutex>
+#include <new>
+#include <stdexcept>
+#include <thread>
 
 namespace spawnguard::detail {
 
@@ -17,17 +18,121 @@ std::int64_t coarse_now_ns() noexcept {
 
 namespace {
 
-// Records recycle through Asio's per-thread cache, as coroutine frames do.
-using RecordAllocator = boost::asio::recycling_allocator<TaskRecord>;
+// Task start times come from a clock a background thread advances every
+// 10 ms (as Seastar's lowres_clock does): reading it is a plain load, where
+// clock_gettime costs ~2% of a spawn. Ages are good to 10 ms.
+class TickerClock {
+public:
+  static constexpr auto period = std::chrono::milliseconds(10);
+  static TickerClock &instance() {
+    static TickerClock *const clock = new TickerClock; // its thread runs until exit
+    return *clock;
+  }
+  std::uint64_t now_ms() const noexcept { return now_ms_.load(std::memory_order_relaxed); }
+
+private:
+  TickerClock() {
+    now_ms_.store(read());
+    std::thread([this] {
+      for (;;) {
+        std::this_thread::sleep_for(period);
+        now_ms_.store(read(), std::memory_order_relaxed);
+      }
+    }).detach();
+  }
+  static std::uint64_t read() noexcept {
+    return static_cast<std::uint64_t>(coarse_now_ns() / 1'000'000);
+  }
+  std::atomic<std::uint64_t> now_ms_{0};
+};
 
 int encode(LimitPolicy policy) { return static_cast<int>(policy) + 1; }
+
+// Every SiteState of the process by index: a record names its site in 24 bits.
+// Two levels so that only used chunks take memory; indexes are not reused.
+class SiteTable {
+public:
+  static constexpr std::size_t chunk_size = 4096;
+  static constexpr std::size_t chunk_count = (std::size_t{1} << TaskRecord::index_bits) / chunk_size;
+
+  std::uint32_t add(SiteState *site) {
+    std::lock_guard lock(mutex_);
+    if (next_ == chunk_count * chunk_size) {
+      throw std::length_error("spawnguard: more than 16M spawn sites created in this process");
+    }
+    const auto index = next_++;
+    auto &chunk = chunks_[index / chunk_size];
+    if (!chunk.load(std::memory_order_relaxed)) {
+      chunk.store(new std::atomic<SiteState *>[chunk_size](), std::memory_order_release);
+    }
+    chunk.load(std::memory_order_relaxed)[index % chunk_size].store(site, std::memory_order_release);
+    return static_cast<std::uint32_t>(index);
+  }
+  void remove(std::uint32_t index) {
+    chunks_[index / chunk_size].load(std::memory_order_acquire)[index % chunk_size].store(nullptr);
+  }
+  SiteState *at(std::uint32_t index) const noexcept {
+    return chunks_[index / chunk_size].load(std::memory_order_acquire)[index % chunk_size].load(
+        std::memory_order_acquire);
+  }
+
+private:
+  std::mutex mutex_;
+  std::size_t next_ = 0;
+  std::array<std::atomic<std::atomic<SiteState *> *>, chunk_count> chunks_{};
+};
+
+SiteTable &site_table() {
+  static SiteTable *const table = new SiteTable; // outlives every static guard
+  return *table;
+}
+
+// Freed records wait here for the next spawn on this thread: no malloc on the
+// spawn path in steady state, and at most `capacity` records kept per thread.
+class RecordCache {
+public:
+  static constexpr std::size_t capacity = 1024;
+  RecordCache() = default;
+  RecordCache(const RecordCache &) = delete;
+  RecordCache &operator=(const RecordCache &) = delete;
+  ~RecordCache() {
+    for (std::size_t i = 0; i < size_; ++i) {
+      ::operator delete(free_[i]);
+    }
+  }
+  TaskRecord *take() {
+    if (size_ > 0) {
+      return free_[--size_];
+    }
+    return static_cast<TaskRecord *>(::operator new(sizeof(TaskRecord)));
+  }
+  void give(TaskRecord *record) noexcept {
+    if (size_ < capacity) {
+      free_[size_++] = record;
+    } else {
+      ::operator delete(record);
+    }
+  }
+
+private:
+  std::size_t size_ = 0;
+  std::array<TaskRecord *, capacity> free_{};
+};
+
+thread_local RecordCache record_cache;
 
 } // namespace
 
 SiteState::SiteState(SpawnSite site, const std::atomic<bool> &shedding)
-    : site_(std::move(site)), shedding_(shedding) {}
+    : site_(std::move(site)), shedding_(shedding), index_(site_table().add(this)) {
+  TickerClock::instance(); // started before the first spawn
+}
 
-SiteState::~SiteState() = default;
+SiteState::~SiteState() { site_table().remove(index_); }
+
+SiteState &SiteState::of(const TaskRecord &record) noexcept {
+  return *site_table().at(record.site_index());
+}
 
 std::size_t SiteState::shard_of(const TaskRecord *record) noexcept {
   auto bits = reinterpret_cast<std::uintptr_t>(record) >> 4;
@@ -41,11 +146,12 @@ AdmissionDecision SiteState::try_admit() noexcept {
   }
   const int policy = policy_.load(std::memory_order_acquire);
   if (policy != encode(LimitPolicy::reject) && policy != encode(LimitPolicy::wait)) {
-    return {start_task(nullptr)};
+    return {start_task(false)};
   }
   auto &gate = semaphore();
   if (auto permit = gate.try_acquire()) {
-    return {start_task(permit->detach())};
+    permit->detach();
+    return {start_task(true)};
   }
   if (policy == encode(LimitPolicy::wait)) {
     return {nullptr, true};
@@ -54,14 +160,12 @@ AdmissionDecision SiteState::try_admit() noexcept {
   return {nullptr, false, errc::limit_reached};
 }
 
-TaskRecord *SiteState::start_task(AsyncSemaphore *permit_from) noexcept {
-  TaskRecord *record = RecordAllocator().allocate(1);
-  *record = TaskRecord{nullptr, nullptr, this, coarse_now_ns(), permit_from};
-
-  const auto live = live_.fetch_add(1, std::memory_order_relaxed) + 1;
-  auto peak = peak_live_.load(std::memory_order_relaxed);
-  while (live > peak && !peak_live_.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
-  }
+TaskRecord *SiteState::start_task(bool holds_permit) noexcept {
+  TaskRecord *record = record_cache.take();
+  const auto started_ms = TickerClock::instance().now_ms();
+  *record = TaskRecord{nullptr, nullptr,
+                       index_ | (holds_permit ? TaskRecord::permit_bit : 0) |
+                           (started_ms << TaskRecord::time_shift)};
 
   Shard &shard = shards_[shard_of(record)];
   std::lock_guard lock(shard.lock);
@@ -69,23 +173,24 @@ TaskRecord *SiteState::start_task(AsyncSemaphore *permit_from) noexcept {
   (shard.tail != nullptr ? shard.tail->next : shard.head) = record;
   shard.tail = record;
   ++shard.spawned;
+  shard.live.store(shard.live.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   return record;
 }
 
 void SiteState::end_task(TaskRecord *record, TaskEnd how) noexcept {
-  SiteState &site = *record->site;
+  SiteState &site = of(*record);
   {
     Shard &shard = site.shards_[shard_of(record)];
     std::lock_guard lock(shard.lock);
     (record->prev != nullptr ? record->prev->next : shard.head) = record->next;
     (record->next != nullptr ? record->next->prev : shard.tail) = record->prev;
     ++(how == TaskEnd::failed ? shard.failed : shard.finished);
+    shard.live.store(shard.live.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
   }
-  site.live_.fetch_sub(1, std::memory_order_relaxed);
-  if (record->permit_from != nullptr) {
-    record->permit_from->release_detached();
+  if (record->holds_permit()) {
+    site.semaphore().release_detached();
   }
-  RecordAllocator().deallocate(record, 1);
+  record_cache.give(record);
 }
 
 AsyncSemaphore &SiteState::semaphore() noexcept {
@@ -125,33 +230,43 @@ std::optional<SiteLimit> SiteState::limit() const {
   return limit_;
 }
 
+std::int64_t SiteState::live() const noexcept {
+  std::int64_t live = 0;
+  for (const Shard &shard : shards_) {
+    live += shard.live.load(std::memory_order_relaxed);
+  }
+  return live;
+}
+
 SiteStats SiteState::stats(std::int64_t now_ns, bool walk_tasks) const {
   SiteStats out;
   out.label = label();
-  out.peak_live = peak_live_.load(std::memory_order_relaxed);
   out.rejected = rejected_.load(std::memory_order_relaxed);
   out.sheddable = sheddable_.load(std::memory_order_relaxed);
   out.limit = limit();
   std::int64_t oldest = now_ns;
+  std::int64_t live = 0;
   for (Shard &shard : shards_) {
     std::lock_guard lock(shard.lock);
     out.spawned += shard.spawned;
     out.finished += shard.finished;
     out.failed += shard.failed;
+    live += shard.live.load(std::memory_order_relaxed);
     for (const TaskRecord *r = walk_tasks ? shard.head : nullptr; r != nullptr; r = r->next) {
-      const auto age_s = (now_ns - r->started_ns) / 1'000'000'000;
+      const auto age_s = (now_ns - r->started_ns()) / 1'000'000'000;
       const auto &bounds = AgeHistogram::upper_bounds_seconds;
       const auto bucket = std::upper_bound(bounds.begin(), bounds.end(), age_s) - bounds.begin();
       ++out.ages.counts[static_cast<std::size_t>(bucket)];
-      ++out.live;
     }
     if (shard.head != nullptr) {
-      oldest = std::min(oldest, shard.head->started_ns);
+      oldest = std::min(oldest, shard.head->started_ns());
     }
   }
-  if (!walk_tasks) {
-    out.live = live();
+  out.live = live;
+  auto peak = peak_live_.load(std::memory_order_relaxed);
+  while (live > peak && !peak_live_.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
   }
+  out.peak_live = std::max(peak, live);
   out.oldest_age = std::chrono::nanoseconds(std::max<std::int64_t>(0, now_ns - oldest));
   return out;
 }
@@ -160,7 +275,7 @@ void SiteState::append_live_tasks(std::vector<LiveTask> &out, std::int64_t now_n
   for (Shard &shard : shards_) {
     std::lock_guard lock(shard.lock);
     for (const TaskRecord *r = shard.head; r != nullptr; r = r->next) {
-      out.push_back({label(), std::chrono::nanoseconds(std::max<std::int64_t>(0, now_ns - r->started_ns))});
+      out.push_back({label(), std::chrono::nanoseconds(std::max<std::int64_t>(0, now_ns - r->started_ns()))});
     }
   }
 }

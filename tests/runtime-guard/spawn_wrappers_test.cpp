@@ -2,6 +2,8 @@
 // results, exceptions, completion tokens, executors — and count each task.
 #include "spawnguard/spawnguard.hpp"
 
+#include "test_support.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/deferred.hpp>
@@ -20,11 +22,7 @@ namespace {
 
 namespace asio = boost::asio;
 
-Config quiet() {
-  Config config;
-  config.sink = SinkKind::none;
-  return config;
-}
+Config quiet() { return test::quiet_config(); }
 
 asio::awaitable<int> answer() { co_return 42; }
 asio::awaitable<void> nothing() { co_return; }

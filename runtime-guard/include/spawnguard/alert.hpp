@@ -20,7 +20,7 @@ std::string_view to_string(AlertLevel level) noexcept;
 
 // A site as an alert names it: where, how many live, how fast it grows.
 struct SiteDigest {
-  std::string label;
+  std::string label{};
   std::int64_t live = 0;
   std::int64_t growth = 0; // live now minus live one forecast window ago
   std::chrono::nanoseconds oldest_age{0};
@@ -30,12 +30,12 @@ struct Alert {
   std::chrono::system_clock::time_point at;
   AlertLevel level = AlertLevel::ok;
   AlertLevel previous = AlertLevel::ok;
-  std::vector<std::string> reasons; // e.g. "exhaustion in 25s < 30s"
+  std::vector<std::string> reasons{}; // e.g. "exhaustion in 25s < 30s"
   std::uint64_t memory_used_bytes = 0;
-  std::optional<std::uint64_t> memory_limit_bytes;
-  std::optional<double> eta_seconds;
-  std::vector<SiteDigest> top_by_live;   // at most 3
-  std::vector<SiteDigest> top_by_growth; // at most 3, growing sites only
+  std::optional<std::uint64_t> memory_limit_bytes{};
+  std::optional<double> eta_seconds{};
+  std::vector<SiteDigest> top_by_live{};   // at most 3
+  std::vector<SiteDigest> top_by_growth{}; // at most 3, growing sites only
 };
 
 // "spawnguard: level=critical was=warn memory=1.8GiB/2.0GiB(90.1%) eta=24s

@@ -23,7 +23,7 @@ struct Config {
   std::chrono::milliseconds sample_period{100};
   std::chrono::seconds forecast_window{30};
   // Memory: an explicit budget (bytes) overrides larger cgroup limits.
-  std::optional<std::uint64_t> memory_budget_bytes;
+  std::optional<std::uint64_t> memory_budget_bytes{};
   double warn_fraction = 0.80;
   double critical_fraction = 0.90;
   double clear_margin = 0.05; // a level is left only this far below its threshold
@@ -39,7 +39,7 @@ struct Config {
   std::size_t clear_samples = 3;
   // At critical, refuse spawns at sites marked sheddable (errc::shed).
   bool shed_at_critical = false;
-  std::vector<std::string> sheddable_sites;
+  std::vector<std::string> sheddable_sites{};
   std::map<std::string, SiteLimit, std::less<>> site_limits; // by site label
   SinkKind sink = SinkKind::log;
   std::string proc_root = "/"; // where /proc and /sys are (tests)

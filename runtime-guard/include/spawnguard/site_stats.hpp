@@ -19,7 +19,7 @@ struct AgeHistogram {
 };
 
 struct SiteStats {
-  std::string label;          // "file.cpp:42" or the site's name
+  std::string label{};          // "file.cpp:42" or the site's name
   std::int64_t live = 0;      // tasks spawned and not yet finished
   std::int64_t peak_live = 0; // most live at once since start
   std::uint64_t spawned = 0;  // admitted spawns
@@ -28,12 +28,12 @@ struct SiteStats {
   std::uint64_t rejected = 0; // refused by the limit or by shedding
   std::chrono::nanoseconds oldest_age{0}; // age of the oldest live task
   AgeHistogram ages;
-  std::optional<SiteLimit> limit;
+  std::optional<SiteLimit> limit{};
   bool sheddable = false;
 };
 
 struct LiveTask {
-  std::string site;
+  std::string site{};
   std::chrono::nanoseconds age{0};
 };
 

@@ -16,24 +16,24 @@
 namespace spawnguard {
 
 struct SiteSignal {
-  std::string label;
+  std::string label{};
   std::int64_t live = 0;
   std::int64_t growth = 0;          // live now minus live one window ago
   std::int64_t unfinished = 0;      // spawned minus ended over the window
   std::chrono::nanoseconds oldest_age{0};
-  std::optional<std::size_t> observe_limit; // an observe-policy SiteLimit's max_live
+  std::optional<std::size_t> observe_limit{}; // an observe-policy SiteLimit's max_live
 };
 
 struct TripInput {
-  std::optional<double> memory_fraction;
-  std::optional<double> eta_seconds;
-  std::vector<SiteSignal> sites;
+  std::optional<double> memory_fraction{};
+  std::optional<double> eta_seconds{};
+  std::vector<SiteSignal> sites{};
 };
 
 struct TripDecision {
   AlertLevel level = AlertLevel::ok;
   bool changed = false;
-  std::vector<std::string> reasons; // why the level is what it is
+  std::vector<std::string> reasons{}; // why the level is what it is
 };
 
 class TripPolicy {

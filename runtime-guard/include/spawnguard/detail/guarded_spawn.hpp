@@ -104,7 +104,8 @@ template <typename Signature> struct InitiateGuardedSpawn {
             Refusal<Signature>::complete(ex, std::move(handler), *site, ec);
             return;
           }
-          TaskRecord *record = site->start_task(permit.detach());
+          permit.detach();
+          TaskRecord *record = site->start_task(true);
           boost::asio::co_spawn(ex, std::move(spawnable),
                                 TrackedCompletion<HandlerType>(std::move(handler), record));
         });
@@ -140,8 +141,8 @@ template <Submit how> struct InitiateGuardedSubmit {
                 site->count_rejected();
                 return; // a void() handler has no error channel: the work is dropped
               }
-              submit(ex, TrackedBody<HandlerType>(std::move(handler),
-                                                  site->start_task(permit.detach())));
+              permit.detach();
+              submit(ex, TrackedBody<HandlerType>(std::move(handler), site->start_task(true)));
             });
         return;
       }

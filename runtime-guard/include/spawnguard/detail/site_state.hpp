@@ -1,5 +1,5 @@
 // SiteState: one spawn site's counters, limit and live-task list. The spawn
-// and finish paths touch one atomic and one of a few small per-site locks.
+// and finish paths each take one of a few small per-site locks and nothing else.
 #pragma once
 
 #include "spawnguard/async_semaphore.hpp"
@@ -22,13 +22,25 @@ class SiteState;
 // Monotonic time, coarse (a few ms) but cheap: good enough for task ages.
 std::int64_t coarse_now_ns() noexcept;
 
-// The guard's memory for one live task: 40 bytes, freed when the task ends.
+// The guard's memory for one live task: 24 bytes (a 32-byte heap block),
+// freed when the task ends. The site is an index into a process-wide table so
+// that the record stays within the allocator's smallest block.
 struct TaskRecord {
   TaskRecord *prev;
   TaskRecord *next;
-  SiteState *site;
-  std::int64_t started_ns;
-  AsyncSemaphore *permit_from; // the limit's semaphore when the task holds a permit
+  std::uint64_t packed; // site index (24 bits) | holds a permit (1) | started, ms (39)
+
+  static constexpr unsigned index_bits = 24;
+  static constexpr std::uint64_t permit_bit = std::uint64_t{1} << index_bits;
+  static constexpr unsigned time_shift = index_bits + 1;
+
+  std::uint32_t site_index() const noexcept {
+    return static_cast<std::uint32_t>(packed & (permit_bit - 1));
+  }
+  bool holds_permit() const noexcept { return (packed & permit_bit) != 0; }
+  std::int64_t started_ns() const noexcept {
+    return static_cast<std::int64_t>(packed >> time_shift) * 1'000'000;
+  }
 };
 
 enum class TaskEnd { finished, failed };
@@ -44,12 +56,17 @@ class SiteState {
 public:
   SiteState(SpawnSite site, const std::atomic<bool> &shedding);
   ~SiteState();
+  SiteState(const SiteState &) = delete;
+  SiteState &operator=(const SiteState &) = delete;
+
+  static SiteState &of(const TaskRecord &record) noexcept;
 
   const SpawnSite &site() const noexcept { return site_; }
   const std::string &label() const noexcept { return site_.label(); }
 
   AdmissionDecision try_admit() noexcept;
-  TaskRecord *start_task(AsyncSemaphore *permit_from) noexcept;
+  // Starts a task; holds_permit: it took a permit of semaphore() to release.
+  TaskRecord *start_task(bool holds_permit) noexcept;
   static void end_task(TaskRecord *record, TaskEnd how) noexcept;
   void count_rejected() noexcept { rejected_.fetch_add(1, std::memory_order_relaxed); }
 
@@ -62,7 +79,8 @@ public:
   std::optional<SiteLimit> limit() const;
   void set_sheddable(bool sheddable) noexcept { sheddable_.store(sheddable); }
 
-  std::int64_t live() const noexcept { return live_.load(std::memory_order_relaxed); }
+  // Summed over the shards without their locks: exact when nothing runs.
+  std::int64_t live() const noexcept;
   // walk_tasks fills the age histogram by visiting every live task; the
   // sampler skips it and reads live from the counter.
   SiteStats stats(std::int64_t now_ns, bool walk_tasks = true) const;
@@ -77,13 +95,17 @@ private:
     std::uint64_t spawned = 0;
     std::uint64_t finished = 0;
     std::uint64_t failed = 0;
+    // Written under the lock, read without it by live().
+    std::atomic<std::int64_t> live{0};
   };
   static std::size_t shard_of(const TaskRecord *record) noexcept;
 
   SpawnSite site_;
   const std::atomic<bool> &shedding_;
-  alignas(64) std::atomic<std::int64_t> live_{0};
-  std::atomic<std::int64_t> peak_live_{0};
+  std::uint32_t index_; // in the process-wide site table
+  // The highest live count seen by the sampler or a stats() call: an exact
+  // peak would need a site-wide atomic on every spawn and finish.
+  mutable std::atomic<std::int64_t> peak_live_{0};
   std::atomic<std::uint64_t> rejected_{0};
   std::atomic<bool> sheddable_{false};
   // 0 none, else LimitPolicy + 1.

@@ -38,7 +38,7 @@ public:
   const Handler &inner() const noexcept { return handler_; }
 
 private:
-  Handler handler_;
+  [[no_unique_address]] Handler handler_;
   TaskRecord *record_;
 };
 
@@ -70,7 +70,7 @@ public:
   const Handler &inner() const noexcept { return handler_; }
 
 private:
-  Handler handler_;
+  [[no_unique_address]] Handler handler_;
   TaskRecord *record_;
 };
 

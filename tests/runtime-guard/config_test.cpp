@@ -1,0 +1,169 @@
+// Config from SPAWNGUARD_* variables: every accepted form, and every bad
+// value rejected with a message naming the variable, the value and the form.
+#include "spawnguard/config.hpp"
+#include "spawnguard/guard.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+
+namespace spawnguard {
+namespace {
+
+using namespace std::chrono_literals;
+using Env = std::map<std::string, std::string>;
+
+Config from(const Env &env) {
+  return Config::from_environment(Config{}, [&](const char *name) -> std::optional<std::string> {
+    if (auto it = env.find(name); it != env.end()) {
+      return it->second;
+    }
+    return std::nullopt;
+  });
+}
+
+std::string error_of(const Env &env) {
+  try {
+    from(env);
+  } catch (const ConfigError &error) {
+    return error.what();
+  }
+  return "(no error)";
+}
+
+TEST(ConfigFromEnvironment, NoVariablesKeepTheDefaults) {
+  const auto c = from({});
+  EXPECT_EQ(c.sample_period, 100ms);
+  EXPECT_DOUBLE_EQ(c.warn_fraction, 0.80);
+  EXPECT_EQ(c.sink, SinkKind::log);
+}
+
+TEST(ConfigFromEnvironment, ReadsEveryVariable) {
+  const auto c = from({{"SPAWNGUARD_SAMPLE_PERIOD", "250ms"},
+                       {"SPAWNGUARD_FORECAST_WINDOW", "1m"},
+                       {"SPAWNGUARD_MEMORY_BUDGET", "512MiB"},
+                       {"SPAWNGUARD_WARN_FRACTION", "0.7"},
+                       {"SPAWNGUARD_CRITICAL_FRACTION", "0.85"},
+                       {"SPAWNGUARD_CLEAR_MARGIN", "0.1"},
+                       {"SPAWNGUARD_WARN_ETA", "90s"},
+                       {"SPAWNGUARD_CRITICAL_ETA", "20s"},
+                       {"SPAWNGUARD_SITE_LIVE_WARN", "5000"},
+                       {"SPAWNGUARD_LEAK_GROWTH_WARN", "200"},
+                       {"SPAWNGUARD_TASK_AGE_WARN", "2m"},
+                       {"SPAWNGUARD_CLEAR_SAMPLES", "5"},
+                       {"SPAWNGUARD_SHED", "on"},
+                       {"SPAWNGUARD_SHEDDABLE", "audit, src/a.cpp:42"},
+                       {"SPAWNGUARD_LIMITS", "db-query=100,wait,500,2s;src/a.cpp:42=50"},
+                       {"SPAWNGUARD_SINK", "json"}});
+  EXPECT_EQ(c.sample_period, 250ms);
+  EXPECT_EQ(c.forecast_window, 60s);
+  EXPECT_EQ(c.memory_budget_bytes, 512ull << 20);
+  EXPECT_DOUBLE_EQ(c.warn_fraction, 0.7);
+  EXPECT_DOUBLE_EQ(c.critical_fraction, 0.85);
+  EXPECT_DOUBLE_EQ(c.clear_margin, 0.1);
+  EXPECT_EQ(c.warn_eta, 90s);
+  EXPECT_EQ(c.critical_eta, 20s);
+  EXPECT_EQ(c.site_live_warn, 5000u);
+  EXPECT_EQ(c.leak_growth_warn, 200u);
+  EXPECT_EQ(c.task_age_warn, 120s);
+  EXPECT_EQ(c.clear_samples, 5u);
+  EXPECT_TRUE(c.shed_at_critical);
+  EXPECT_EQ(c.sheddable_sites, (std::vector<std::string>{"audit", "src/a.cpp:42"}));
+  ASSERT_EQ(c.site_limits.size(), 2u);
+  const auto &db = c.site_limits.at("db-query");
+  EXPECT_EQ(db.max_live, 100u);
+  EXPECT_EQ(db.policy, LimitPolicy::wait);
+  EXPECT_EQ(db.max_waiters, 500u);
+  EXPECT_EQ(db.wait_timeout, 2000ms);
+  const auto &by_line = c.site_limits.at("src/a.cpp:42");
+  EXPECT_EQ(by_line.max_live, 50u);
+  EXPECT_EQ(by_line.policy, LimitPolicy::reject);
+  EXPECT_EQ(c.sink, SinkKind::json);
+}
+
+TEST(ConfigFromEnvironment, AcceptsByteSizesInSeveralUnits) {
+  EXPECT_EQ(from({{"SPAWNGUARD_MEMORY_BUDGET", "1048576"}}).memory_budget_bytes, 1048576u);
+  EXPECT_EQ(from({{"SPAWNGUARD_MEMORY_BUDGET", "2G"}}).memory_budget_bytes, 2ull << 30);
+  EXPECT_EQ(from({{"SPAWNGUARD_MEMORY_BUDGET", "1.5GiB"}}).memory_budget_bytes, 3ull << 29);
+  EXPECT_EQ(from({{"SPAWNGUARD_MEMORY_BUDGET", "64K"}}).memory_budget_bytes, 65536u);
+}
+
+struct BadValue {
+  const char *variable;
+  const char *value;
+  const char *form; // a piece of the accepted form the message must show
+};
+
+class RejectsBadValue : public ::testing::TestWithParam<BadValue> {};
+
+TEST_P(RejectsBadValue, NamingTheVariableTheValueAndTheAcceptedForm) {
+  const auto &bad = GetParam();
+  const auto message = error_of({{bad.variable, bad.value}});
+  EXPECT_NE(message.find(std::string(bad.variable) + "='" + bad.value + "'"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("expected"), std::string::npos) << message;
+  EXPECT_NE(message.find(bad.form), std::string::npos) << message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryVariable, RejectsBadValue,
+    ::testing::Values(BadValue{"SPAWNGUARD_SAMPLE_PERIOD", "100", "250ms"},
+                      BadValue{"SPAWNGUARD_SAMPLE_PERIOD", "0ms", "duration"},
+                      BadValue{"SPAWNGUARD_SAMPLE_PERIOD", "fast", "duration"},
+                      BadValue{"SPAWNGUARD_FORECAST_WINDOW", "30 seconds", "duration"},
+                      BadValue{"SPAWNGUARD_MEMORY_BUDGET", "lots", "512MiB"},
+                      BadValue{"SPAWNGUARD_MEMORY_BUDGET", "-5G", "byte count"},
+                      BadValue{"SPAWNGUARD_MEMORY_BUDGET", "12TB", "byte count"},
+                      BadValue{"SPAWNGUARD_WARN_FRACTION", "80%", "fraction"},
+                      BadValue{"SPAWNGUARD_WARN_FRACTION", "1.5", "at most 1"},
+                      BadValue{"SPAWNGUARD_CRITICAL_FRACTION", "0", "above 0"},
+                      BadValue{"SPAWNGUARD_CLEAR_MARGIN", "0.9", "0.5"},
+                      BadValue{"SPAWNGUARD_WARN_ETA", "soon", "duration"},
+                      BadValue{"SPAWNGUARD_CRITICAL_ETA", "-1s", "duration"},
+                      BadValue{"SPAWNGUARD_SITE_LIVE_WARN", "1e3", "whole number"},
+                      BadValue{"SPAWNGUARD_LEAK_GROWTH_WARN", "-1", "whole number"},
+                      BadValue{"SPAWNGUARD_TASK_AGE_WARN", "60", "duration"},
+                      BadValue{"SPAWNGUARD_CLEAR_SAMPLES", "0", "at least 1"},
+                      BadValue{"SPAWNGUARD_SHED", "yes", "on or off"},
+                      BadValue{"SPAWNGUARD_SHEDDABLE", "a,,b", "separated by commas"},
+                      BadValue{"SPAWNGUARD_LIMITS", "db-query", "label=max_live"},
+                      BadValue{"SPAWNGUARD_LIMITS", "db-query=ten", "label=max_live"},
+                      BadValue{"SPAWNGUARD_LIMITS", "db-query=10,drop", "reject|wait|observe"},
+                      BadValue{"SPAWNGUARD_LIMITS", "db-query=10,wait,5,soon", "timeout"},
+                      BadValue{"SPAWNGUARD_SINK", "syslog", "log, json or none"}));
+
+TEST(ConfigFromEnvironment, ContradictoryValuesNameBothVariables) {
+  const auto message =
+      error_of({{"SPAWNGUARD_WARN_FRACTION", "0.95"}, {"SPAWNGUARD_CRITICAL_FRACTION", "0.9"}});
+  EXPECT_NE(message.find("SPAWNGUARD_WARN_FRACTION=0.95"), std::string::npos) << message;
+  EXPECT_NE(message.find("SPAWNGUARD_CRITICAL_FRACTION=0.9"), std::string::npos) << message;
+  EXPECT_NE(error_of({{"SPAWNGUARD_CRITICAL_ETA", "5m"}}).find("SPAWNGUARD_WARN_ETA"),
+            std::string::npos);
+}
+
+TEST(ConfigFromEnvironment, EveryVariableIsListedWithItsForm) {
+  const auto &variables = environment_variables();
+  EXPECT_EQ(variables.size(), 16u);
+  for (const auto &variable : variables) {
+    EXPECT_TRUE(variable.name.starts_with("SPAWNGUARD_"));
+    EXPECT_FALSE(variable.form.empty());
+  }
+}
+
+TEST(ConfigFromEnvironment, ReadsTheRealProcessEnvironment) {
+  ::setenv("SPAWNGUARD_SITE_LIVE_WARN", "321", 1);
+  const auto c = Config::from_environment();
+  ::unsetenv("SPAWNGUARD_SITE_LIVE_WARN");
+  EXPECT_EQ(c.site_live_warn, 321u);
+}
+
+TEST(ConfigValidation, AGuardRefusesAContradictoryConfig) {
+  Config config;
+  config.warn_eta = 10s;
+  config.critical_eta = 30s;
+  EXPECT_THROW(Guard{config}, ConfigError);
+}
+
+} // namespace
+} // namespace spawnguard

@@ -1,0 +1,171 @@
+// The sampler: alerts on level changes through the sinks, naming the sites
+// responsible; the timer-driven loop; the bounded alert ring.
+#include "spawnguard/spawnguard.hpp"
+
+#include "test_support.hpp"
+
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+namespace spawnguard {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+Config quiet() {
+  Config config = test::quiet_config();
+  config.clear_samples = 1;
+  return config;
+}
+
+using test::parked;
+
+MemoryReading used(std::uint64_t bytes, std::uint64_t limit = 1000) {
+  MemoryReading reading;
+  reading.used_bytes = bytes;
+  reading.limit_bytes = limit;
+  return reading;
+}
+
+TEST(Sampler, PublishesOnlyLevelChangesToTheSinks) {
+  Guard guard(quiet());
+  std::vector<Alert> seen;
+  guard.add_sink(make_callback_sink([&](const Alert &a) { seen.push_back(a); }));
+  // Hours apart, so that the trend is far from any exhaustion horizon.
+  const auto t0 = std::chrono::steady_clock::now();
+  guard.sample_now(used(100), t0);
+  guard.sample_now(used(100), t0 + 1h);
+  guard.sample_now(used(850), t0 + 2h);
+  guard.sample_now(used(860), t0 + 3h);
+  guard.sample_now(used(100), t0 + 4h);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].level, AlertLevel::warn);
+  EXPECT_EQ(seen[0].previous, AlertLevel::ok);
+  EXPECT_EQ(seen[1].level, AlertLevel::ok);
+  EXPECT_EQ(guard.recent_alerts().size(), 2u);
+}
+
+TEST(Sampler, AlertNamesTheSitesWithTheMostLiveTasksAndGrowth) {
+  Guard guard(quiet());
+  asio::io_context io;
+  asio::steady_timer gate(io, asio::steady_timer::time_point::max());
+  auto leaky = guard.site("fixtures/svc/audit.cpp:57");
+  auto steady = guard.site("fixtures/svc/handler.cpp:12");
+  for (int i = 0; i < 5; ++i) {
+    co_spawn(steady, io, parked(gate), asio::detached);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  guard.sample_now(used(100), t0);
+  for (int i = 0; i < 20; ++i) {
+    co_spawn(leaky, io, parked(gate), asio::detached);
+  }
+  io.poll();
+  const auto alert = guard.sample_now(used(950), t0 + 1s);
+  EXPECT_EQ(alert.level, AlertLevel::critical);
+  ASSERT_EQ(alert.top_by_live.size(), 2u);
+  EXPECT_EQ(alert.top_by_live[0].label, "fixtures/svc/audit.cpp:57");
+  EXPECT_EQ(alert.top_by_live[0].live, 20);
+  EXPECT_EQ(alert.top_by_live[1].label, "fixtures/svc/handler.cpp:12");
+  ASSERT_EQ(alert.top_by_growth.size(), 1u);
+  EXPECT_EQ(alert.top_by_growth[0].label, "fixtures/svc/audit.cpp:57");
+  EXPECT_EQ(alert.top_by_growth[0].growth, 20);
+  EXPECT_NE(format_alert_line(alert).find("top_live=[fixtures/svc/audit.cpp:57 live=20 growth=+20"),
+            std::string::npos);
+  gate.cancel();
+  io.run();
+}
+
+TEST(Sampler, LeakingSiteIsFlaggedFromItsOwnTrend) {
+  Config config = quiet();
+  config.leak_growth_warn = 30;
+  config.forecast_window = 10s;
+  config.sample_period = 1000ms;
+  Guard guard(config);
+  asio::io_context io;
+  asio::steady_timer gate(io, asio::steady_timer::time_point::max());
+  auto leaky = guard.site("leaky");
+  const auto t0 = std::chrono::steady_clock::now();
+  Alert last;
+  for (int second = 0; second < 10; ++second) {
+    for (int i = 0; i < 5; ++i) {
+      co_spawn(leaky, io, parked(gate), asio::detached);
+    }
+    io.poll();
+    last = guard.sample_now(used(100), t0 + second * 1s);
+  }
+  EXPECT_EQ(last.level, AlertLevel::warn);
+  bool named = false;
+  for (const auto &reason : last.reasons) {
+    named = named || reason.starts_with("leaky leaks: live +");
+  }
+  EXPECT_TRUE(named);
+  gate.cancel();
+  io.run();
+}
+
+TEST(Sampler, ForecastRaisesTheLevelBeforeMemoryIsHigh) {
+  Guard guard(quiet());
+  const auto t0 = std::chrono::steady_clock::now();
+  Alert alert;
+  for (int i = 0; i < 10; ++i) { // +10 bytes/s toward 1000, now at 290: 71 s left
+    alert = guard.sample_now(used(200 + 10 * static_cast<std::uint64_t>(i)), t0 + i * 1s);
+  }
+  EXPECT_EQ(alert.level, AlertLevel::warn);
+  ASSERT_TRUE(alert.eta_seconds.has_value());
+  EXPECT_NEAR(*alert.eta_seconds, 71.0, 0.5);
+}
+
+TEST(Sampler, AlertRingKeepsOnlyTheLast64Changes) {
+  Guard guard(quiet());
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 200; ++i) {
+    // Alternating far apart: each sample is a change (clear_samples is 1).
+    guard.sample_now(used(i % 2 == 0 ? 950 : 10), t0 + i * 1h);
+  }
+  EXPECT_EQ(guard.recent_alerts().size(), 64u);
+}
+
+TEST(Sampler, RunsOnItsOwnTimerAndStops) {
+  Config config = quiet();
+  config.sample_period = 10ms;
+  Guard guard(config);
+  int samples = 0;
+  guard.add_sink(make_callback_sink([&](const Alert &) { ++samples; }));
+  asio::io_context io;
+  guard.start_sampler(io.get_executor());
+  io.run_for(200ms);
+  guard.stop_sampler();
+  EXPECT_TRUE(guard.last_reading().has_value());
+  EXPECT_GT(guard.last_reading()->rss_bytes, 0u);
+  io.restart();
+  io.run(); // returns: the stopped sampler keeps nothing pending
+}
+
+TEST(Sampler, LogSinkWritesTheAlertLine) {
+  std::FILE *out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  Guard guard(quiet());
+  guard.add_sink(make_log_sink(out));
+  guard.add_sink(make_json_lines_sink(out));
+  guard.sample_now(used(950), std::chrono::steady_clock::now());
+  std::rewind(out);
+  char line[4096] = {};
+  ASSERT_NE(std::fgets(line, sizeof line, out), nullptr);
+  EXPECT_EQ(std::string(line).rfind("spawnguard: level=critical was=ok memory=950B/1000B(95.0%)", 0),
+            0u)
+      << line;
+  ASSERT_NE(std::fgets(line, sizeof line, out), nullptr);
+  EXPECT_EQ(std::string(line).rfind("{\"time_unix_ms\":", 0), 0u) << line;
+  std::fclose(out);
+}
+
+} // namespace
+} // namespace spawnguard
