@@ -4,4 +4,5 @@
 # release build (scripts/demo.sh builds it).
 source "$(dirname "$0")/common.sh"
 cd "$SPAWNGUARD_ROOT"
+export OOM_SCENARIO_COMMAND="bash scripts/oom-scenario.sh${*:+ $*}"
 exec /usr/bin/python3 fixtures/slow_query_service/scenario/oom_scenario.py --build-dir build "$@"
