@@ -23,7 +23,14 @@ passed=0
 failed=0
 status=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# A real PostgreSQL server for the service's PostgreSQL tests, stopped at the end.
+trap 'bash scripts/postgres.sh stop; rm -f "$log"' EXIT
+bash scripts/postgres.sh stop
+SPAWNGUARD_TEST_PG=$(bash scripts/postgres.sh start) || {
+  echo "test.sh: PostgreSQL did not start (above); its tests will fail" >&2
+  SPAWNGUARD_TEST_PG=postgresql://unavailable@127.0.0.1:1/none
+}
+export SPAWNGUARD_TEST_PG
 
 # run_suite PRESET: build the preset and run its tests, adding up the counts.
 run_suite() {

@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""spawnguard-lint on the slow-query service: the leaky mode's audit spawn is
+reported (spawnguard-unbounded-spawn, at the co_spawn's line) and the fixed
+mode is clean (exit 0). Skipped (exit 77) while the lint has no
+unbounded-spawn check.
+
+usage: lint_service_test.py LINT BUILD_DIR SERVICE_SOURCE_DIR
+"""
+import os
+import subprocess
+import sys
+
+
+def spawn_line(path, call):
+    with open(path) as f:
+        for number, line in enumerate(f, 1):
+            if call in line:
+                return number
+    raise SystemExit(f"no {call} in {path}")
+
+
+def main():
+    lint, build_dir, service = sys.argv[1:4]
+    checks = subprocess.run([lint, "--list-checks"], capture_output=True, text=True)
+    if "spawnguard-unbounded-spawn" not in checks.stdout + checks.stderr:
+        print("SKIPPED: this spawnguard-lint has no spawnguard-unbounded-spawn check yet")
+        return 77
+    failures = 0
+    leaky = os.path.join(service, "leaky_mode.cpp")
+    line = spawn_line(leaky, "boost::asio::co_spawn(")
+    run = subprocess.run([lint, "-p", build_dir, leaky], capture_output=True, text=True)
+    reported = f"leaky_mode.cpp:{line}:" in run.stdout and "[spawnguard-unbounded-spawn]" in run.stdout
+    ok = run.returncode == 1 and reported
+    print(f"{'PASS' if ok else 'FAIL'}: leaky_mode.cpp:{line} reported as an unbounded spawn, exit 1")
+    failures += not ok
+    fixed = os.path.join(service, "fixed_mode.cpp")
+    run_fixed = subprocess.run([lint, "-p", build_dir, fixed], capture_output=True, text=True)
+    ok = run_fixed.returncode == 0
+    print(f"{'PASS' if ok else 'FAIL'}: fixed_mode.cpp is clean, exit 0")
+    failures += not ok
+    if failures:
+        for result in (run, run_fixed):
+            print("--- stdout ---\n" + result.stdout + "--- stderr ---\n" + result.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

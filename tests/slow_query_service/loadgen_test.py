@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""slow_query_loadgen keeps its arrival rate whatever the server does (open
+loop) and accounts for every request: against a server that never answers it
+still sends rate x duration requests, each ending as a timeout; against a
+closed port each ends as a connection error.
+
+usage: loadgen_test.py PATH/TO/slow_query_loadgen
+"""
+import json
+import socket
+import subprocess
+import sys
+import threading
+
+
+def black_hole_server():
+    """A listening socket whose connections are accepted, read, never answered."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(512)
+    held = []
+
+    def accept_forever():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            held.append(connection)
+
+    threading.Thread(target=accept_forever, daemon=True).start()
+    return listener
+
+
+def closed_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def run(loadgen, port):
+    out = subprocess.run([loadgen, "--port", str(port), "--rate", "50", "--duration-s", "2",
+                          "--timeout-ms", "500"], capture_output=True, text=True, timeout=30)
+    return out.returncode, json.loads(out.stdout)
+
+
+def main():
+    loadgen = sys.argv[1]
+    failures = 0
+
+    def expect(ok, what):
+        nonlocal failures
+        print(f"{'PASS' if ok else 'FAIL'}: {what}")
+        failures += not ok
+
+    listener = black_hole_server()
+    status, summary = run(loadgen, listener.getsockname()[1])
+    expect(status == 0 and summary["sent"] == 100 and summary["timeouts"] == 100
+           and summary["answered_total"] == 0,
+           f"a server that never answers still gets 50/s for 2 s, every request timing out "
+           f"(sent {summary['sent']}, timeouts {summary['timeouts']})")
+    listener.close()
+
+    status, summary = run(loadgen, closed_port())
+    expect(status == 0 and summary["sent"] == 100 and summary["errors_total"] == 100,
+           f"a closed port gets every request as a connection error (errors {summary['errors']})")
+
+    bad = subprocess.run([loadgen, "--port", "80", "--rate", "fast"], capture_output=True, text=True)
+    expect(bad.returncode == 2 and "--rate 'fast'" in bad.stderr,
+           f"a bad --rate is refused with exit 2 naming it ({bad.stderr.strip()})")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
