@@ -110,6 +110,20 @@ std::string Guard::prometheus_text() const {
     gauge("spawnguard_memory_limit_bytes", "The effective memory limit (smallest that applies).",
           std::to_string(*reading->limit_bytes));
   }
+  if (reading) {
+    gauge("spawnguard_memory_rss_bytes", "Resident set size of the process.",
+          std::to_string(reading->rss_bytes));
+  }
+  if (reading && reading->pressure_some_avg10) {
+    out += "# HELP spawnguard_memory_pressure_avg10 Memory PSI: percent of the last 10 s stalled.\n"
+           "# TYPE spawnguard_memory_pressure_avg10 gauge\n";
+    out += fmt::format("spawnguard_memory_pressure_avg10{{kind=\"some\"}} {:.2f}\n",
+                       *reading->pressure_some_avg10);
+    if (reading->pressure_full_avg10) {
+      out += fmt::format("spawnguard_memory_pressure_avg10{{kind=\"full\"}} {:.2f}\n",
+                         *reading->pressure_full_avg10);
+    }
+  }
   gauge("spawnguard_exhaustion_eta_seconds",
         "Predicted seconds until memory reaches the limit (+Inf: not rising).",
         state && state->eta_seconds ? fmt::format("{:.3f}", *state->eta_seconds) : "+Inf");

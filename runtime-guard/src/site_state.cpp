@@ -1,137 +1,28 @@
 // SiteState: admission, the live-task list and the per-site counters.
 #include "spawnguard/detail/site_state.hpp"
 
+#include "spawnguard/detail/site_table.hpp"
+
 #include <algorithm>
-#include <ctime>
 #include <mutex>
-#include <new>
-#include <stdexcept>
-#include <thread>
 
 namespace spawnguard::detail {
 
-std::int64_t coarse_now_ns() noexcept {
-  timespec now{};
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-  return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
-}
-
 namespace {
 
-// Task start times come from a clock a background thread advances every
-// 10 ms (as Seastar's lowres_clock does): reading it is a plain load, where
-// clock_gettime costs ~2% of a spawn. Ages are good to 10 ms.
-class TickerClock {
-public:
-  static constexpr auto period = std::chrono::milliseconds(10);
-  static TickerClock &instance() {
-    static TickerClock *const clock = new TickerClock; // its thread runs until exit
-    return *clock;
-  }
-  std::uint64_t now_ms() const noexcept { return now_ms_.load(std::memory_order_relaxed); }
-
-private:
-  TickerClock() {
-    now_ms_.store(read());
-    std::thread([this] {
-      for (;;) {
-        std::this_thread::sleep_for(period);
-        now_ms_.store(read(), std::memory_order_relaxed);
-      }
-    }).detach();
-  }
-  static std::uint64_t read() noexcept {
-    return static_cast<std::uint64_t>(coarse_now_ns() / 1'000'000);
-  }
-  std::atomic<std::uint64_t> now_ms_{0};
-};
-
 int encode(LimitPolicy policy) { return static_cast<int>(policy) + 1; }
-
-// Every SiteState of the process by index: a record names its site in 24 bits.
-// Two levels so that only used chunks take memory; indexes are not reused.
-class SiteTable {
-public:
-  static constexpr std::size_t chunk_size = 4096;
-  static constexpr std::size_t chunk_count = (std::size_t{1} << TaskRecord::index_bits) / chunk_size;
-
-  std::uint32_t add(SiteState *site) {
-    std::lock_guard lock(mutex_);
-    if (next_ == chunk_count * chunk_size) {
-      throw std::length_error("spawnguard: more than 16M spawn sites created in this process");
-    }
-    const auto index = next_++;
-    auto &chunk = chunks_[index / chunk_size];
-    if (!chunk.load(std::memory_order_relaxed)) {
-      chunk.store(new std::atomic<SiteState *>[chunk_size](), std::memory_order_release);
-    }
-    chunk.load(std::memory_order_relaxed)[index % chunk_size].store(site, std::memory_order_release);
-    return static_cast<std::uint32_t>(index);
-  }
-  void remove(std::uint32_t index) {
-    chunks_[index / chunk_size].load(std::memory_order_acquire)[index % chunk_size].store(nullptr);
-  }
-  SiteState *at(std::uint32_t index) const noexcept {
-    return chunks_[index / chunk_size].load(std::memory_order_acquire)[index % chunk_size].load(
-        std::memory_order_acquire);
-  }
-
-private:
-  std::mutex mutex_;
-  std::size_t next_ = 0;
-  std::array<std::atomic<std::atomic<SiteState *> *>, chunk_count> chunks_{};
-};
-
-SiteTable &site_table() {
-  static SiteTable *const table = new SiteTable; // outlives every static guard
-  return *table;
-}
-
-// Freed records wait here for the next spawn on this thread: no malloc on the
-// spawn path in steady state, and at most `capacity` records kept per thread.
-class RecordCache {
-public:
-  static constexpr std::size_t capacity = 1024;
-  RecordCache() = default;
-  RecordCache(const RecordCache &) = delete;
-  RecordCache &operator=(const RecordCache &) = delete;
-  ~RecordCache() {
-    for (std::size_t i = 0; i < size_; ++i) {
-      ::operator delete(free_[i]);
-    }
-  }
-  TaskRecord *take() {
-    if (size_ > 0) {
-      return free_[--size_];
-    }
-    return static_cast<TaskRecord *>(::operator new(sizeof(TaskRecord)));
-  }
-  void give(TaskRecord *record) noexcept {
-    if (size_ < capacity) {
-      free_[size_++] = record;
-    } else {
-      ::operator delete(record);
-    }
-  }
-
-private:
-  std::size_t size_ = 0;
-  std::array<TaskRecord *, capacity> free_{};
-};
-
-thread_local RecordCache record_cache;
 
 } // namespace
 
 SiteState::SiteState(SpawnSite site, const std::atomic<bool> &shedding)
-    : site_(std::move(site)), shedding_(shedding), index_(site_table().add(this)) {
-  TickerClock::instance(); // started before the first spawn
+    : site_(std::move(site)), shedding_(shedding), index_(register_site(this)) {
+  start_ticker(); // before the first spawn
 }
 
-SiteState::~SiteState() { site_table().remove(index_); }
+SiteState::~SiteState() { unregister_site(index_); }
 
 SiteState &SiteState::of(const TaskRecord &record) noexcept {
-  return *site_table().at(record.site_index());
+  return *site_at(record.site_index());
 }
 
 std::size_t SiteState::shard_of(const TaskRecord *record) noexcept {
@@ -161,8 +52,8 @@ AdmissionDecision SiteState::try_admit() noexcept {
 }
 
 TaskRecord *SiteState::start_task(bool holds_permit) noexcept {
-  TaskRecord *record = record_cache.take();
-  const auto started_ms = TickerClock::instance().now_ms();
+  TaskRecord *record = take_record();
+  const auto started_ms = ticker_now_ms();
   *record = TaskRecord{nullptr, nullptr,
                        index_ | (holds_permit ? TaskRecord::permit_bit : 0) |
                            (started_ms << TaskRecord::time_shift)};
@@ -190,7 +81,7 @@ void SiteState::end_task(TaskRecord *record, TaskEnd how) noexcept {
   if (record->holds_permit()) {
     site.semaphore().release_detached();
   }
-  record_cache.give(record);
+  give_record(record);
 }
 
 AsyncSemaphore &SiteState::semaphore() noexcept {

@@ -104,8 +104,8 @@ std::map<std::string, std::map<std::string, std::string>> parse_prometheus(const
   std::map<std::string, std::map<std::string, std::string>> out;
   std::istringstream lines(page);
   std::string line;
-  const std::regex sample(R"re(([a-z_]+)(\{site="((?:[^"\\]|\\.)*)"\})? (\S+))re");
-  const std::regex comment(R"(# (HELP [a-z_]+ .+|TYPE [a-z_]+ (gauge|counter)))");
+  const std::regex sample(R"re(([a-z_0-9]+)(\{(?:site|kind)="((?:[^"\\]|\\.)*)"\})? (\S+))re");
+  const std::regex comment(R"(# (HELP [a-z_0-9]+ .+|TYPE [a-z_0-9]+ (gauge|counter)))");
   while (std::getline(lines, line)) {
     std::smatch m;
     if (std::regex_match(line, m, sample)) {
@@ -132,6 +132,17 @@ TEST_F(ReportsTest, PrometheusPageHasTheSpecifiedMetricsPerSite) {
   EXPECT_GT(std::stoull(metrics["spawnguard_memory_used_bytes"][""]), 0u);
   EXPECT_TRUE(metrics.contains("spawnguard_exhaustion_eta_seconds"));
   EXPECT_EQ(metrics["spawnguard_alert_level"][""], "0");
+  EXPECT_GT(std::stoull(metrics["spawnguard_memory_rss_bytes"][""]), 0u);
+}
+
+TEST_F(ReportsTest, PrometheusPageShowsMemoryPressureWhenRead) {
+  MemoryReading reading;
+  reading.pressure_some_avg10 = 12.5;
+  reading.pressure_full_avg10 = 3.25;
+  guard->sample_now(reading, std::chrono::steady_clock::now());
+  auto metrics = parse_prometheus(guard->prometheus_text());
+  EXPECT_EQ(metrics["spawnguard_memory_pressure_avg10"]["some"], "12.50");
+  EXPECT_EQ(metrics["spawnguard_memory_pressure_avg10"]["full"], "3.25");
 }
 
 TEST_F(ReportsTest, PrometheusPageShowsTheLimitAndEtaOnceKnown) {

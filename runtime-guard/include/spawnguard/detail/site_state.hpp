@@ -7,6 +7,8 @@
 #include "spawnguard/site_stats.hpp"
 #include "spawnguard/spawn_site.hpp"
 #include "spawnguard/detail/spin_lock.hpp"
+#include "spawnguard/detail/task_clock.hpp"
+#include "spawnguard/detail/task_record.hpp"
 
 #include <array>
 #include <atomic>
@@ -18,30 +20,6 @@
 namespace spawnguard::detail {
 
 class SiteState;
-
-// Monotonic time, coarse (a few ms) but cheap: good enough for task ages.
-std::int64_t coarse_now_ns() noexcept;
-
-// The guard's memory for one live task: 24 bytes (a 32-byte heap block),
-// freed when the task ends. The site is an index into a process-wide table so
-// that the record stays within the allocator's smallest block.
-struct TaskRecord {
-  TaskRecord *prev;
-  TaskRecord *next;
-  std::uint64_t packed; // site index (24 bits) | holds a permit (1) | started, ms (39)
-
-  static constexpr unsigned index_bits = 24;
-  static constexpr std::uint64_t permit_bit = std::uint64_t{1} << index_bits;
-  static constexpr unsigned time_shift = index_bits + 1;
-
-  std::uint32_t site_index() const noexcept {
-    return static_cast<std::uint32_t>(packed & (permit_bit - 1));
-  }
-  bool holds_permit() const noexcept { return (packed & permit_bit) != 0; }
-  std::int64_t started_ns() const noexcept {
-    return static_cast<std::int64_t>(packed >> time_shift) * 1'000'000;
-  }
-};
 
 enum class TaskEnd { finished, failed };
 

@@ -1,0 +1,37 @@
+# Installs a runtime-only build of spawnguard into a temporary prefix, then
+# configures, builds and runs tests/consumer against it with find_package.
+#   cmake -DSOURCE_DIR=<repo> -DWORK_DIR=<scratch> -DCXX=<compiler> -P run_consumer_test.cmake
+foreach(var SOURCE_DIR WORK_DIR CXX)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "run_consumer_test.cmake: pass -D${var}=...")
+  endif()
+endforeach()
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "failed (${status}): ${ARGN}\n${out}\n${err}")
+  endif()
+  set(last_output "${out}" PARENT_SCOPE)
+endfunction()
+
+file(REMOVE_RECURSE ${WORK_DIR})
+set(prefix ${WORK_DIR}/prefix)
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/spawnguard -G Ninja
+    -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=${prefix}
+    -DSPAWNGUARD_BUILD_ANALYZER=OFF -DSPAWNGUARD_BUILD_TESTS=OFF
+    -DSPAWNGUARD_BUILD_BENCH=OFF -DSPAWNGUARD_BUILD_FIXTURES=OFF)
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/spawnguard)
+run(${CMAKE_COMMAND} --install ${WORK_DIR}/spawnguard)
+if(NOT EXISTS ${prefix}/include/spawnguard/spawnguard.hpp)
+  message(FATAL_ERROR "install put no spawnguard/spawnguard.hpp under ${prefix}/include")
+endif()
+
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${WORK_DIR}/consumer -G Ninja
+    -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH=${prefix})
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/consumer)
+run(${WORK_DIR}/consumer/consumer)
+message(STATUS "${last_output}")
+if(NOT last_output MATCHES "consumer: ok")
+  message(FATAL_ERROR "consumer printed:\n${last_output}")
+endif()
