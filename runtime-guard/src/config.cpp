@@ -166,6 +166,7 @@ const std::vector<EnvVariable> &environment_variables() {
   static const std::vector<EnvVariable> variables{
       {"SPAWNGUARD_SAMPLE_PERIOD", duration_form},
       {"SPAWNGUARD_FORECAST_WINDOW", duration_form},
+      {"SPAWNGUARD_FORECAST_MIN_SPAN", duration_form},
       {"SPAWNGUARD_MEMORY_BUDGET", bytes_form},
       {"SPAWNGUARD_WARN_FRACTION", fraction_form},
       {"SPAWNGUARD_CRITICAL_FRACTION", fraction_form},
@@ -214,6 +215,9 @@ Config Config::from_environment(
   });
   with("SPAWNGUARD_FORECAST_WINDOW", duration_form, [&](auto n, auto v, auto f) {
     c.forecast_window = seconds_of(require(n, v, parse_duration(v), f));
+  });
+  with("SPAWNGUARD_FORECAST_MIN_SPAN", duration_form, [&](auto n, auto v, auto f) {
+    c.forecast_min_span = seconds_of(require(n, v, parse_duration(v), f));
   });
   with("SPAWNGUARD_MEMORY_BUDGET", bytes_form,
        [&](auto n, auto v, auto f) { c.memory_budget_bytes = require(n, v, parse_bytes(v), f); });
@@ -322,6 +326,12 @@ void Config::validate() const {
         "forecast_window (SPAWNGUARD_FORECAST_WINDOW={}s) must hold at least 3 sample periods "
         "(SPAWNGUARD_SAMPLE_PERIOD={}ms)",
         forecast_window.count(), sample_period.count()));
+  }
+  if (forecast_min_span > forecast_window) {
+    throw ConfigError(fmt::format(
+        "forecast_min_span (SPAWNGUARD_FORECAST_MIN_SPAN={}s) must not exceed forecast_window "
+        "(SPAWNGUARD_FORECAST_WINDOW={}s)",
+        forecast_min_span.count(), forecast_window.count()));
   }
   if (clear_samples == 0) {
     throw ConfigError("clear_samples (SPAWNGUARD_CLEAR_SAMPLES) must be at least 1");

@@ -34,6 +34,15 @@ void ExhaustionForecast::clear() noexcept {
   count_ = 0;
 }
 
+double ExhaustionForecast::span() const noexcept {
+  if (count_ < 2) {
+    return 0.0;
+  }
+  const std::size_t first = (next_ + ring_.size() - count_) % ring_.size();
+  const std::size_t last = (next_ + ring_.size() - 1) % ring_.size();
+  return ring_[last].t - ring_[first].t;
+}
+
 std::vector<ExhaustionForecast::Point> ExhaustionForecast::ordered() const {
   std::vector<Point> points;
   points.reserve(count_);

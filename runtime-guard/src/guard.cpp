@@ -191,7 +191,8 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
 
   TripInput input;
   input.memory_fraction = reading.used_fraction();
-  if (reading.limit_bytes) {
+  const auto min_span = std::chrono::duration<double>(s.config.forecast_min_span).count();
+  if (reading.limit_bytes && s.forecast.span() >= min_span) {
     input.eta_seconds = s.forecast.seconds_to(static_cast<double>(*reading.limit_bytes));
   }
   std::vector<SiteDigest> digests;

@@ -42,6 +42,7 @@ TEST(ConfigFromEnvironment, NoVariablesKeepTheDefaults) {
 TEST(ConfigFromEnvironment, ReadsEveryVariable) {
   const auto c = from({{"SPAWNGUARD_SAMPLE_PERIOD", "250ms"},
                        {"SPAWNGUARD_FORECAST_WINDOW", "1m"},
+                       {"SPAWNGUARD_FORECAST_MIN_SPAN", "10s"},
                        {"SPAWNGUARD_MEMORY_BUDGET", "512MiB"},
                        {"SPAWNGUARD_WARN_FRACTION", "0.7"},
                        {"SPAWNGUARD_CRITICAL_FRACTION", "0.85"},
@@ -58,6 +59,7 @@ TEST(ConfigFromEnvironment, ReadsEveryVariable) {
                        {"SPAWNGUARD_SINK", "json"}});
   EXPECT_EQ(c.sample_period, 250ms);
   EXPECT_EQ(c.forecast_window, 60s);
+  EXPECT_EQ(c.forecast_min_span, 10s);
   EXPECT_EQ(c.memory_budget_bytes, 512ull << 20);
   EXPECT_DOUBLE_EQ(c.warn_fraction, 0.7);
   EXPECT_DOUBLE_EQ(c.critical_fraction, 0.85);
@@ -112,6 +114,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadValue{"SPAWNGUARD_SAMPLE_PERIOD", "0ms", "duration"},
                       BadValue{"SPAWNGUARD_SAMPLE_PERIOD", "fast", "duration"},
                       BadValue{"SPAWNGUARD_FORECAST_WINDOW", "30 seconds", "duration"},
+                      BadValue{"SPAWNGUARD_FORECAST_MIN_SPAN", "5", "duration"},
                       BadValue{"SPAWNGUARD_MEMORY_BUDGET", "lots", "512MiB"},
                       BadValue{"SPAWNGUARD_MEMORY_BUDGET", "-5G", "byte count"},
                       BadValue{"SPAWNGUARD_MEMORY_BUDGET", "12TB", "byte count"},
@@ -144,7 +147,7 @@ TEST(ConfigFromEnvironment, ContradictoryValuesNameBothVariables) {
 
 TEST(ConfigFromEnvironment, EveryVariableIsListedWithItsForm) {
   const auto &variables = environment_variables();
-  EXPECT_EQ(variables.size(), 16u);
+  EXPECT_EQ(variables.size(), 17u);
   for (const auto &variable : variables) {
     EXPECT_TRUE(variable.name.starts_with("SPAWNGUARD_"));
     EXPECT_FALSE(variable.form.empty());
@@ -163,6 +166,18 @@ TEST(ConfigValidation, AGuardRefusesAContradictoryConfig) {
   config.warn_eta = 10s;
   config.critical_eta = 30s;
   EXPECT_THROW(Guard{config}, ConfigError);
+}
+
+TEST(ConfigValidation, MinimumForecastSpanLongerThanTheWindowIsRefused) {
+  Config config;
+  config.forecast_window = 10s;
+  config.forecast_min_span = 20s;
+  try {
+    config.validate();
+    FAIL() << "validate() accepted a minimum span longer than the window";
+  } catch (const ConfigError &error) {
+    EXPECT_NE(std::string(error.what()).find("SPAWNGUARD_FORECAST_MIN_SPAN"), std::string::npos);
+  }
 }
 
 } // namespace

@@ -149,14 +149,14 @@ TEST_F(ReportsTest, PrometheusPageShowsTheLimitAndEtaOnceKnown) {
   MemoryReading reading;
   reading.limit_bytes = 1000;
   const auto t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < 6; ++i) { // 5 s of samples: the forecast's minimum span
     reading.used_bytes = 100 + 100 * static_cast<std::uint64_t>(i);
     guard->sample_now(reading, t0 + i * 1s);
   }
   auto metrics = parse_prometheus(guard->prometheus_text());
   EXPECT_EQ(metrics["spawnguard_memory_limit_bytes"][""], "1000");
-  EXPECT_EQ(metrics["spawnguard_memory_used_bytes"][""], "500");
-  EXPECT_DOUBLE_EQ(std::stod(metrics["spawnguard_exhaustion_eta_seconds"][""]), 5.0);
+  EXPECT_EQ(metrics["spawnguard_memory_used_bytes"][""], "600");
+  EXPECT_DOUBLE_EQ(std::stod(metrics["spawnguard_exhaustion_eta_seconds"][""]), 4.0);
   EXPECT_EQ(metrics["spawnguard_alert_level"][""], "2");
 }
 

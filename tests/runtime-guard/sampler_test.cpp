@@ -123,6 +123,23 @@ TEST(Sampler, ForecastRaisesTheLevelBeforeMemoryIsHigh) {
   EXPECT_NEAR(*alert.eta_seconds, 71.0, 0.5);
 }
 
+TEST(Sampler, ForecastWaitsUntilItsSamplesSpanTheMinimum) {
+  // Start-up: memory jumps within the first second. A fit over that is no
+  // trend, so no ETA (and no alert) until the samples span forecast_min_span.
+  Config config = quiet();
+  config.forecast_min_span = 5s;
+  Guard guard(config);
+  const auto t0 = std::chrono::steady_clock::now();
+  Alert alert;
+  for (int i = 0; i < 10; ++i) { // +100 bytes per 100 ms: a "5 s" ETA if believed
+    alert = guard.sample_now(used(100 + 10 * static_cast<std::uint64_t>(i)), t0 + i * 100ms);
+    EXPECT_FALSE(alert.eta_seconds.has_value()) << "sample " << i;
+    EXPECT_EQ(alert.level, AlertLevel::ok) << "sample " << i;
+  }
+  alert = guard.sample_now(used(200), t0 + 5s);
+  ASSERT_TRUE(alert.eta_seconds.has_value());
+}
+
 TEST(Sampler, AlertRingKeepsOnlyTheLast64Changes) {
   Guard guard(quiet());
   const auto t0 = std::chrono::steady_clock::now();

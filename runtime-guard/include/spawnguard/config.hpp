@@ -22,6 +22,9 @@ struct Config {
   // Sampler.
   std::chrono::milliseconds sample_period{100};
   std::chrono::seconds forecast_window{30};
+  // The forecast predicts only once its samples span this long: a fraction of
+  // a second of start-up allocation is noise, not a trend.
+  std::chrono::seconds forecast_min_span{5};
   // Memory: an explicit budget (bytes) overrides larger cgroup limits.
   std::optional<std::uint64_t> memory_budget_bytes{};
   double warn_fraction = 0.80;

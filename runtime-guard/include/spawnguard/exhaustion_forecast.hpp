@@ -17,6 +17,8 @@ public:
   void add(double seconds, double used_bytes);
   void clear() noexcept;
   std::size_t size() const noexcept { return count_; }
+  // Seconds between the oldest and the newest sample kept (0 with fewer than 2).
+  double span() const noexcept;
 
   // Bytes per second; nullopt with fewer than 3 samples.
   std::optional<double> slope() const;
