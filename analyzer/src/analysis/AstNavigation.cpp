@@ -67,6 +67,9 @@ llvm::SmallVector<const clang::Stmt *, 4> enclosingLoops(clang::ASTContext &cont
   const clang::Stmt *child = node;
   while (true) {
     current = firstParent(context, current);
+    if (const auto *variable = current.get<clang::VarDecl>(); variable && !llvm::isa<clang::ParmVarDecl>(variable)) {
+      continue; // from an initialiser up to its DeclStmt
+    }
     const auto *stmt = current.get<clang::Stmt>();
     if (stmt == nullptr || llvm::isa<clang::LambdaExpr>(stmt)) {
       return loops;

@@ -109,7 +109,11 @@ private:
   }
 
   void markAwaited(const clang::Expr *operand) {
-    const clang::Expr *stripped = operand->IgnoreImplicit()->IgnoreParens();
+    const clang::Expr *stripped = operand;
+    for (const clang::Expr *next = stripped->IgnoreParens()->IgnoreImplicit(); next != stripped;
+         next = stripped->IgnoreParens()->IgnoreImplicit()) {
+      stripped = next;
+    }
     if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(stripped);
         op && (op->getOperator() == clang::OO_AmpAmp || op->getOperator() == clang::OO_PipePipe)) {
       for (const clang::Expr *argument : op->arguments()) {

@@ -107,7 +107,7 @@ bool BoundRecogniser::takesPermit(const clang::Stmt *stmt) const {
     return false;
   }
   llvm::StringRef name = identifierOf(callee);
-  const clang::CXXRecordDecl *object = recordOf(member->getImplicitObjectArgument()->getType());
+  const clang::CXXRecordDecl *object = recordOf(member->getImplicitObjectArgument()->IgnoreParenImpCasts()->getType());
   if ((name == "acquire" || name == "async_acquire") && nameSaysLimiter(object)) {
     return true;
   }
