@@ -29,8 +29,9 @@ build/bin/spawnguard-lint -p "$work" --jobs "$jobs" --format jsonl --root "$exam
   >"$work/findings.jsonl" 2>"$work/stderr.log"
 status=$?
 set -e
-failed=$(grep -c "failed to parse$" "$work/stderr.log" || true)
-crashes=0
+failed=$(grep -c "failed to parse$\|crashed while linting" "$work/stderr.log" || true)
+crashes=$(grep -c "crashed while linting" "$work/stderr.log" || true)
+crashes=${crashes:-0}
 if [ "$status" -gt 2 ]; then
   # The process died (a signal): find the TUs that crash it, one at a time.
   echo "realworld: spawnguard-lint exited $status; re-running each TU alone to find the crash" >&2

@@ -54,7 +54,12 @@ const clang::CFG *BoundsOnPaths::graphFor(const clang::Stmt *root, const clang::
 
 bool BoundsOnPaths::boundedInLoop(const clang::Stmt *loop, const clang::Expr *target,
                                   const clang::FunctionDecl *function, const clang::FunctionDecl *work) {
-  const clang::CFG *graph = graphFor(loop, function);
+  // The CFG of the whole function, not of the loop alone: a loop body may hold
+  // case labels of a switch outside it (Asio's stackless coroutines), which a
+  // CFG rooted at the loop cannot represent.
+  const clang::FunctionDecl *definition = function->getDefinition();
+  const clang::Stmt *body = definition != nullptr ? analysableBody(definition) : nullptr;
+  const clang::CFG *graph = body != nullptr ? graphFor(body, definition) : nullptr;
   if (graph == nullptr) {
     return false;
   }

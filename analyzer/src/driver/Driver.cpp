@@ -11,6 +11,7 @@
 #include "output/RepoPaths.hpp"
 
 #include <clang/Tooling/JSONCompilationDatabase.h>
+#include <llvm/Support/CrashRecoveryContext.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/GlobPattern.h>
 #include <llvm/Support/Path.h>
@@ -179,6 +180,7 @@ int runDriver(int argc, const char **argv) {
   }
 
   std::vector<TranslationUnitResult> results(toLint.size());
+  llvm::CrashRecoveryContext::Enable();
   {
     llvm::DefaultThreadPool pool(llvm::hardware_concurrency(std::max(1U, unsigned(options::Jobs))));
     for (size_t index = 0; index < toLint.size(); ++index) {
@@ -190,6 +192,12 @@ int runDriver(int argc, const char **argv) {
   std::vector<Finding> findings;
   size_t failures = 0;
   for (const TranslationUnitResult &result : results) {
+    if (result.Crashed) {
+      ++failures;
+      llvm::errs() << "spawnguard-lint: error: crashed while linting '" << result.File
+                   << "' (a bug in spawnguard-lint: please report it with this file)\n";
+      continue;
+    }
     if (result.ParseFailed) {
       ++failures;
       llvm::errs() << result.Errors;
@@ -204,7 +212,7 @@ int runDriver(int argc, const char **argv) {
     }
   }
   if (failures > 0) {
-    return fail(llvm::Twine(failures) + " translation unit(s) failed to parse (errors above)",
+    return fail(llvm::Twine(failures) + " translation unit(s) failed to parse or crashed (errors above)",
                 "fix the build flags in the compilation database, or the file");
   }
   deduplicate(findings);

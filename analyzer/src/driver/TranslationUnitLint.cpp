@@ -13,6 +13,7 @@
 #include <clang/Frontend/TextDiagnosticPrinter.h>
 #include <clang/Tooling/ArgumentsAdjusters.h>
 #include <clang/Tooling/Tooling.h>
+#include <llvm/Support/CrashRecoveryContext.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
@@ -157,7 +158,10 @@ TranslationUnitResult lintTranslationUnit(const clang::tooling::CompilationDatab
   tool.setDiagnosticConsumer(&printer);
   tool.setPrintErrorMessage(false);
   LintActionFactory factory(settings, result);
-  result.ParseFailed = tool.run(&factory) != 0;
+  // A crash on one TU (in clang or in the lint) is reported for that file
+  // instead of taking the whole run down.
+  llvm::CrashRecoveryContext recovery;
+  result.Crashed = !recovery.RunSafely([&] { result.ParseFailed = tool.run(&factory) != 0; });
   errors.flush();
   return result;
 }

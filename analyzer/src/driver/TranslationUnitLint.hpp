@@ -26,6 +26,7 @@ struct TranslationUnitResult {
   std::string File;
   std::vector<Finding> Findings;
   bool ParseFailed = false;
+  bool Crashed = false; // the lint itself crashed on this TU (recovered, reported)
   std::string Errors; // clang's diagnostics for a failed parse
 };
 
