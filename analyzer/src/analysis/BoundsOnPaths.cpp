@@ -88,6 +88,31 @@ bool BoundsOnPaths::boundedInFunction(const clang::FunctionDecl *function, const
   return boundedOnAllPaths({graph, &graph->getEntry(), nullptr, body}, target, work);
 }
 
+bool BoundsOnPaths::onCommonPath(const clang::FunctionDecl *function, const clang::Expr *a,
+                                 const clang::Expr *b) {
+  const clang::FunctionDecl *definition = function->getDefinition();
+  const clang::Stmt *body = definition != nullptr ? analysableBody(definition) : nullptr;
+  const clang::CFG *graph = body != nullptr ? graphFor(body, definition) : nullptr;
+  if (graph == nullptr) {
+    return true; // cannot tell: assume they can run together
+  }
+  llvm::DenseSet<const clang::Stmt *> chainA = targetAndAncestors(Context, a, body);
+  llvm::DenseSet<const clang::Stmt *> chainB = targetAndAncestors(Context, b, body);
+  Iteration whole{graph, nullptr, nullptr, body};
+  for (const clang::CFGBlock *block : *graph) {
+    for (const clang::CFGElement &element : *block) {
+      std::optional<clang::CFGStmt> statement = element.getAs<clang::CFGStmt>();
+      if (statement && chainA.contains(statement->getStmt()) && reachesTarget(whole, block, nullptr, chainB)) {
+        return true;
+      }
+      if (statement && chainB.contains(statement->getStmt()) && reachesTarget(whole, block, nullptr, chainA)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 bool BoundsOnPaths::boundedOnAllPaths(const Iteration &iteration, const clang::Expr *target,
                                       const clang::FunctionDecl *work) {
   llvm::DenseSet<const clang::Stmt *> chain = targetAndAncestors(Context, target, iteration.Root);

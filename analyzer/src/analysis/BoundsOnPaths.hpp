@@ -23,6 +23,10 @@ public:
   bool boundedInFunction(const clang::FunctionDecl *function, const clang::Expr *target,
                          const clang::FunctionDecl *work);
 
+  // Whether one path through function's body runs both a and b (in either
+  // order): a spawn in a completion handler repeats only on paths that re-arm.
+  bool onCommonPath(const clang::FunctionDecl *function, const clang::Expr *a, const clang::Expr *b);
+
 private:
   struct Iteration {
     const clang::CFG *Graph = nullptr;

@@ -38,6 +38,13 @@ std::optional<Repetition> RepetitionAnalysis::repetitionOf(const clang::Expr *si
     return std::nullopt;
   }
   Repetition repetition = repeated->second;
+  if (repetition.RearmingHandler == function) {
+    if (!Bounds.onCommonPath(function, site, repetition.Rearm)) {
+      return std::nullopt;
+    }
+    repetition.RearmingHandler = nullptr; // what it calls on such a path repeats as a whole
+    repetition.Rearm = nullptr;
+  }
   repetition.Bounded = Bounds.boundedInFunction(function, site, work);
   return repetition;
 }
@@ -50,6 +57,10 @@ void RepetitionAnalysis::propagate() {
     }
     Repetition repetition;
     repetition.PerWhat = "completion of an operation its handler re-arms";
+    if (const CallEdge *last = Facts.lastCallTowards(use.Handler, use.ArmedIn)) {
+      repetition.RearmingHandler = last->Caller;
+      repetition.Rearm = last->Call;
+    }
     if (const clang::Expr *rearm = Facts.firstCallTowards(use.Handler, use.ArmedIn)) {
       repetition.Steps.push_back(
           {rearm->getExprLoc(), "the completion handler re-arms its operation here (through '" +

@@ -195,6 +195,30 @@ const clang::Expr *TranslationUnitFacts::firstCallTowards(const clang::FunctionD
   return nullptr;
 }
 
+const CallEdge *TranslationUnitFacts::lastCallTowards(const clang::FunctionDecl *from,
+                                                     const clang::FunctionDecl *to) const {
+  llvm::DenseSet<const clang::FunctionDecl *> seen{from};
+  std::deque<const clang::FunctionDecl *> queue{from};
+  while (!queue.empty()) {
+    const clang::FunctionDecl *current = queue.front();
+    queue.pop_front();
+    auto out = CallsFrom.find(current);
+    if (out == CallsFrom.end()) {
+      continue;
+    }
+    for (size_t index : out->second) {
+      const CallEdge &edge = Calls[index];
+      if (edge.Callee == to) {
+        return &edge;
+      }
+      if (seen.insert(edge.Callee).second) {
+        queue.push_back(edge.Callee);
+      }
+    }
+  }
+  return nullptr;
+}
+
 bool TranslationUnitFacts::reaches(const clang::FunctionDecl *from, const clang::FunctionDecl *to) const {
   return firstCallTowards(from, to) != nullptr;
 }

@@ -47,6 +47,8 @@ public:
   bool reaches(const clang::FunctionDecl *from, const clang::FunctionDecl *to) const;
   // The first call on a path from `from` towards `to`, for a note.
   const clang::Expr *firstCallTowards(const clang::FunctionDecl *from, const clang::FunctionDecl *to) const;
+  // The last call on a shortest path from `from` to `to` (the call of `to` itself).
+  const CallEdge *lastCallTowards(const clang::FunctionDecl *from, const clang::FunctionDecl *to) const;
 };
 
 } // namespace spawnguard
