@@ -52,14 +52,19 @@ const clang::CFG *BoundsOnPaths::graphFor(const clang::Stmt *root, const clang::
   return slot->second.get();
 }
 
+const clang::CFG *BoundsOnPaths::functionGraph(const clang::FunctionDecl *function, const clang::Stmt *&body) {
+  const clang::FunctionDecl *definition = function->getDefinition();
+  body = definition != nullptr ? analysableBody(definition) : nullptr;
+  return body != nullptr ? graphFor(body, definition) : nullptr;
+}
+
 bool BoundsOnPaths::boundedInLoop(const clang::Stmt *loop, const clang::Expr *target,
                                   const clang::FunctionDecl *function, const clang::FunctionDecl *work) {
   // The CFG of the whole function, not of the loop alone: a loop body may hold
   // case labels of a switch outside it (Asio's stackless coroutines), which a
   // CFG rooted at the loop cannot represent.
-  const clang::FunctionDecl *definition = function->getDefinition();
-  const clang::Stmt *body = definition != nullptr ? analysableBody(definition) : nullptr;
-  const clang::CFG *graph = body != nullptr ? graphFor(body, definition) : nullptr;
+  const clang::Stmt *body = nullptr;
+  const clang::CFG *graph = functionGraph(function, body);
   if (graph == nullptr) {
     return false;
   }
@@ -79,9 +84,8 @@ bool BoundsOnPaths::boundedInLoop(const clang::Stmt *loop, const clang::Expr *ta
 
 bool BoundsOnPaths::boundedInFunction(const clang::FunctionDecl *function, const clang::Expr *target,
                                       const clang::FunctionDecl *work) {
-  const clang::FunctionDecl *definition = function->getDefinition();
-  const clang::Stmt *body = definition != nullptr ? analysableBody(definition) : nullptr;
-  const clang::CFG *graph = body != nullptr ? graphFor(body, definition) : nullptr;
+  const clang::Stmt *body = nullptr;
+  const clang::CFG *graph = functionGraph(function, body);
   if (graph == nullptr) {
     return false;
   }
@@ -90,9 +94,8 @@ bool BoundsOnPaths::boundedInFunction(const clang::FunctionDecl *function, const
 
 bool BoundsOnPaths::onCommonPath(const clang::FunctionDecl *function, const clang::Expr *a,
                                  const clang::Expr *b) {
-  const clang::FunctionDecl *definition = function->getDefinition();
-  const clang::Stmt *body = definition != nullptr ? analysableBody(definition) : nullptr;
-  const clang::CFG *graph = body != nullptr ? graphFor(body, definition) : nullptr;
+  const clang::Stmt *body = nullptr;
+  const clang::CFG *graph = functionGraph(function, body);
   if (graph == nullptr) {
     return true; // cannot tell: assume they can run together
   }

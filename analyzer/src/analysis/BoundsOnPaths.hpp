@@ -36,6 +36,8 @@ private:
   };
 
   const clang::CFG *graphFor(const clang::Stmt *root, const clang::FunctionDecl *function);
+  // The (cached) CFG of a function's body; body is set to the analysed statement.
+  const clang::CFG *functionGraph(const clang::FunctionDecl *function, const clang::Stmt *&body);
   bool boundedOnAllPaths(const Iteration &iteration, const clang::Expr *target, const clang::FunctionDecl *work);
   bool reachesTarget(const Iteration &iteration, const clang::CFGBlock *from, const clang::CFGBlock *avoid,
                      const llvm::DenseSet<const clang::Stmt *> &targetAndAncestors) const;
