@@ -16,6 +16,9 @@ def flags_for(path, beast_root):
     # Upstream misses #include <list> in this one file.
     if os.path.basename(path) == "advanced_server_flex_awaitable.cpp":
         flags += ["-include", "list"]
+    # Written for the pre-1.74 default executor (boost::asio::executor).
+    if "/serialization/" in path:
+        flags += ["-DBOOST_ASIO_USE_TS_EXECUTOR_AS_DEFAULT"]
     return flags
 
 

@@ -211,11 +211,13 @@ int runDriver(int argc, const char **argv) {
       }
     }
   }
+  deduplicate(findings);
   if (failures > 0) {
+    // The findings of the TUs that did parse are still worth having.
+    writeFindings(findings, root);
     return fail(llvm::Twine(failures) + " translation unit(s) failed to parse or crashed (errors above)",
                 "fix the build flags in the compilation database, or the file");
   }
-  deduplicate(findings);
 
   if (!options::WriteBaseline.empty()) {
     if (llvm::Error written = Baseline::write(options::WriteBaseline, findings, root)) {
