@@ -10,10 +10,24 @@ build_preset release
 
 say "spawnguard-lint"
 build/bin/spawnguard-lint --version
-# The analyzer's command-line inputs stand in until the fixtures land.
-db=build/tests/analyzer/cli-db
-build/bin/spawnguard-lint -p "$db" tests/analyzer/inputs/parses.cpp
-echo "lint: tests/analyzer/inputs/parses.cpp clean"
+# A few fixture cases: an accept loop, a re-arming callback handler, a call
+# chain, and a bounded listener that stays quiet.
+fixtures=fixtures/analyzer/unbounded-spawn
+db=build/demo-lint
+python3 - "$db" "$fixtures" <<'PY'
+import json, os, sys
+db, folder = sys.argv[1], os.path.abspath(sys.argv[2])
+names = ["accept_loop_co_spawn_boost.cpp", "callback_session_make_shared.cpp",
+         "spawn_in_helper_called_from_loop.cpp", "clean_inflight_counter_continue.cpp"]
+os.makedirs(db, exist_ok=True)
+json.dump([{"directory": folder, "file": os.path.join(folder, n),
+            "arguments": ["clang++-19", "-std=c++20", "-c", n]} for n in names],
+          open(os.path.join(db, "compile_commands.json"), "w"))
+PY
+status=0
+build/bin/spawnguard-lint -p "$db" --jobs 2 || status=$?
+echo "lint: exit status $status (1 = findings, as expected for these fixtures)"
+[ "$status" -eq 1 ]
 
 # --- slow-query service: lint the leaky and the fixed mode ------------------
 # The leaky audit spawn must be reported (exit 1), the fixed mode clean (exit 0).

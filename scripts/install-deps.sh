@@ -9,6 +9,7 @@ packages=(
   cmake ninja-build ccache g++ pkg-config
   clang-19 libclang-19-dev llvm-19-dev lld-19 libclang-rt-19-dev
   libboost1.81-dev libfmt-dev
+  libasio-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libsqlite3-dev sqlite3 libpq-dev
   postgresql python3

@@ -1,0 +1,52 @@
+// "Is this spawn bounded on every path?": control-flow reasoning over the CFG
+// of one iteration (a loop body, or a function body that runs once per event).
+#pragma once
+
+#include "recognisers/BoundRecogniser.hpp"
+
+#include <clang/Analysis/CFG.h>
+#include <llvm/ADT/DenseMap.h>
+
+#include <memory>
+
+namespace spawnguard {
+
+class BoundsOnPaths {
+public:
+  BoundsOnPaths(clang::ASTContext &context, const BoundRecogniser &bounds) : Context(context), Bounds(bounds) {}
+
+  // Whether every path from the start of an iteration of loop to target takes
+  // a permit or passes a limit check that decides whether target runs.
+  bool boundedInLoop(const clang::Stmt *loop, const clang::Expr *target, const clang::FunctionDecl *function,
+                     const clang::FunctionDecl *work);
+  // The same, from the entry of function's body.
+  bool boundedInFunction(const clang::FunctionDecl *function, const clang::Expr *target,
+                         const clang::FunctionDecl *work);
+
+  // Whether one path through function's body runs both a and b (in either
+  // order): a spawn in a completion handler repeats only on paths that re-arm.
+  bool onCommonPath(const clang::FunctionDecl *function, const clang::Expr *a, const clang::Expr *b);
+
+private:
+  struct Iteration {
+    const clang::CFG *Graph = nullptr;
+    const clang::CFGBlock *Start = nullptr;
+    const clang::CFGBlock *Boundary = nullptr; // the loop header: reaching it ends the iteration
+    const clang::Stmt *Root = nullptr;
+  };
+
+  const clang::CFG *graphFor(const clang::Stmt *root, const clang::FunctionDecl *function);
+  // The (cached) CFG of a function's body; body is set to the analysed statement.
+  const clang::CFG *functionGraph(const clang::FunctionDecl *function, const clang::Stmt *&body);
+  bool boundedOnAllPaths(const Iteration &iteration, const clang::Expr *target, const clang::FunctionDecl *work);
+  bool reachesTarget(const Iteration &iteration, const clang::CFGBlock *from, const clang::CFGBlock *avoid,
+                     const llvm::DenseSet<const clang::Stmt *> &targetAndAncestors) const;
+  bool decidesTarget(const Iteration &iteration, const clang::CFGBlock *block,
+                     const llvm::DenseSet<const clang::Stmt *> &targetAndAncestors) const;
+
+  clang::ASTContext &Context;
+  const BoundRecogniser &Bounds;
+  llvm::DenseMap<const clang::Stmt *, std::unique_ptr<clang::CFG>> Graphs;
+};
+
+} // namespace spawnguard

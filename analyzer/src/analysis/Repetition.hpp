@@ -1,0 +1,58 @@
+// "Does this run once per outside event?": loops driven by events, completion
+// handlers that re-arm their own operation, and functions called from such
+// places, propagated over the translation unit's calls to a fixed point with
+// one witness chain per function for the notes.
+#pragma once
+
+#include "analysis/BoundsOnPaths.hpp"
+#include "analysis/LoopClassifier.hpp"
+#include "analysis/TranslationUnitFacts.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace spawnguard {
+
+struct WitnessStep {
+  clang::SourceLocation Location;
+  std::string Note;
+};
+
+struct Repetition {
+  std::string PerWhat;             // "accepted connection", "read", ...
+  std::vector<WitnessStep> Steps;  // from the site outwards to the root of the repetition
+  bool Bounded = false;            // a permit or limit check bounds it on every path
+  // For a completion handler that re-arms its operation: the re-arming call.
+  // Only what shares a path with it repeats (an upgrade that hands the
+  // connection over and returns without re-arming runs once).
+  const clang::FunctionDecl *RearmingHandler = nullptr;
+  const clang::Expr *Rearm = nullptr;
+};
+
+class RepetitionAnalysis {
+public:
+  RepetitionAnalysis(clang::ASTContext &context, const TranslationUnitFacts &facts, BoundsOnPaths &bounds,
+                     bool strict);
+
+  // How an expression in function repeats, if it does: the innermost
+  // event-driven loop around it, else its function's repetition. work is what
+  // the expression starts or calls (a counter it changes is part of a limit check).
+  std::optional<Repetition> repetitionOf(const clang::Expr *site, const clang::FunctionDecl *function,
+                                         const clang::FunctionDecl *work);
+
+private:
+  void propagate();
+  std::optional<Repetition> loopRepetition(const clang::Expr *site, const clang::FunctionDecl *function,
+                                           const clang::FunctionDecl *work);
+
+  clang::ASTContext &Context;
+  const TranslationUnitFacts &Facts;
+  BoundsOnPaths &Bounds;
+  LoopClassifier Loops;
+  bool Strict;
+  // Functions that run once per event with nothing bounding them on the way.
+  llvm::DenseMap<const clang::FunctionDecl *, Repetition> Repeated;
+};
+
+} // namespace spawnguard

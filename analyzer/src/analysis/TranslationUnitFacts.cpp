@@ -1,0 +1,226 @@
+// One RecursiveASTVisitor pass over user code that records spawns, calls,
+// completion handlers and awaited expressions.
+#include "analysis/TranslationUnitFacts.hpp"
+
+#include "analysis/AstNavigation.hpp"
+
+#include <clang/AST/DeclCXX.h>
+#include <clang/AST/ExprCXX.h>
+#include <clang/AST/RecursiveASTVisitor.h>
+#include <clang/AST/StmtCXX.h>
+
+#include <deque>
+
+namespace spawnguard {
+namespace {
+
+bool isAsyncOperation(const clang::FunctionDecl *callee) {
+  return callee != nullptr && callee->getDeclName().isIdentifier() && callee->getName().starts_with("async_");
+}
+
+class FactsCollector : public clang::RecursiveASTVisitor<FactsCollector> {
+  using Base = clang::RecursiveASTVisitor<FactsCollector>;
+
+public:
+  FactsCollector(clang::ASTContext &context, const RecogniserNames &names, TranslationUnitFacts &facts)
+      : Sources(context.getSourceManager()), Facts(facts),
+        Spawns(context, names, facts.Awaited) {}
+
+  bool shouldVisitTemplateInstantiations() const { return false; }
+
+  bool TraverseDecl(clang::Decl *decl) {
+    auto *function = llvm::dyn_cast_or_null<clang::FunctionDecl>(decl);
+    if (function == nullptr || !function->doesThisDeclarationHaveABody()) {
+      return Base::TraverseDecl(decl);
+    }
+    Functions.push_back(function->getCanonicalDecl());
+    bool keepGoing = Base::TraverseDecl(decl);
+    Functions.pop_back();
+    return keepGoing;
+  }
+
+  bool TraverseLambdaExpr(clang::LambdaExpr *lambda) {
+    Functions.push_back(lambda->getCallOperator()->getCanonicalDecl());
+    bool keepGoing = Base::TraverseLambdaExpr(lambda);
+    Functions.pop_back();
+    return keepGoing;
+  }
+
+  bool VisitCoawaitExpr(clang::CoawaitExpr *await) {
+    markAwaited(await->getOperand());
+    return true;
+  }
+
+  bool VisitCXXConstructExpr(clang::CXXConstructExpr *construct) {
+    if (Functions.empty()) {
+      return true;
+    }
+    recordSpawn(construct);
+    const clang::CXXConstructorDecl *constructor = construct->getConstructor();
+    if (constructor != nullptr && !inSystemHeader(Sources, constructor->getLocation())) {
+      addEdge(constructor, construct);
+    }
+    return true;
+  }
+
+  bool VisitCallExpr(clang::CallExpr *call) {
+    if (Functions.empty() || NotCalls.contains(call)) {
+      return true;
+    }
+    if (const SpawnCall *spawn = recordSpawn(call); spawn != nullptr && spawn->Kind == SpawnKind::Session) {
+      return true;
+    }
+    const clang::FunctionDecl *callee = call->getDirectCallee();
+    if (callee != nullptr && !inSystemHeader(Sources, callee->getLocation())) {
+      addEdge(callee, call);
+    }
+    bool asyncOperation = isAsyncOperation(callee);
+    for (const clang::Expr *argument : call->arguments()) {
+      const clang::Expr *written = argument->IgnoreUnlessSpelledInSource();
+      if (const auto *lambda = llvm::dyn_cast<clang::LambdaExpr>(written); lambda && !asyncOperation &&
+                                                                             !NotCalls.contains(lambda)) {
+        addEdge(lambda->getCallOperator(), call); // a callback the callee runs
+      }
+      if (asyncOperation) {
+        if (const clang::FunctionDecl *handler = handlerIn(argument)) {
+          Facts.Handlers.push_back({handler->getCanonicalDecl(), Functions.back(), call});
+        }
+      }
+    }
+    return true;
+  }
+
+private:
+  const SpawnCall *recordSpawn(const clang::Expr *expr) {
+    std::optional<SpawnCall> spawn = Spawns.recognise(expr);
+    if (!spawn || inSystemHeader(Sources, spawn->Location)) {
+      return nullptr;
+    }
+    spawn->Context = Functions.back();
+    if (spawn->WorkExpr != nullptr) {
+      NotCalls.insert(spawn->WorkExpr); // starting work is not calling it
+    }
+    Facts.Spawns.push_back(std::move(*spawn));
+    return &Facts.Spawns.back();
+  }
+
+  void addEdge(const clang::FunctionDecl *callee, const clang::Expr *call) {
+    Facts.Calls.push_back({Functions.back(), callee->getCanonicalDecl(), call});
+  }
+
+  void markAwaited(const clang::Expr *operand) {
+    const clang::Expr *stripped = operand;
+    for (const clang::Expr *next = stripped->IgnoreParens()->IgnoreImplicit(); next != stripped;
+         next = stripped->IgnoreParens()->IgnoreImplicit()) {
+      stripped = next;
+    }
+    if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(stripped);
+        op && (op->getOperator() == clang::OO_AmpAmp || op->getOperator() == clang::OO_PipePipe)) {
+      for (const clang::Expr *argument : op->arguments()) {
+        markAwaited(argument);
+      }
+    }
+    Facts.Awaited.insert(stripped);
+  }
+
+  // The completion handler an argument names: a lambda, a function, or
+  // &Class::method inside bind / bind_front_handler.
+  const clang::FunctionDecl *handlerIn(const clang::Expr *argument) const {
+    const clang::FunctionDecl *handler = nullptr;
+    anyNode(argument, true, [&](const clang::Stmt *node) {
+      if (const auto *lambda = llvm::dyn_cast<clang::LambdaExpr>(node)) {
+        handler = lambda->getCallOperator();
+      } else if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(node)) {
+        const auto *function = llvm::dyn_cast<clang::FunctionDecl>(ref->getDecl());
+        if (function != nullptr && !inSystemHeader(Sources, function->getLocation())) {
+          handler = function;
+        }
+      }
+      return handler != nullptr;
+    });
+    return handler;
+  }
+
+  const clang::SourceManager &Sources;
+  TranslationUnitFacts &Facts;
+  SpawnRecogniser Spawns;
+  std::vector<const clang::FunctionDecl *> Functions;
+  llvm::DenseSet<const clang::Expr *> NotCalls;
+};
+
+} // namespace
+
+TranslationUnitFacts TranslationUnitFacts::collect(clang::ASTContext &context, const RecogniserNames &names) {
+  TranslationUnitFacts facts;
+  FactsCollector collector(context, names, facts);
+  for (clang::Decl *decl : context.getTraversalScope()) {
+    collector.TraverseDecl(decl);
+  }
+  for (size_t index = 0; index < facts.Calls.size(); ++index) {
+    facts.CallsTo[facts.Calls[index].Callee].push_back(index);
+    facts.CallsFrom[facts.Calls[index].Caller].push_back(index);
+  }
+  return facts;
+}
+
+const clang::Expr *TranslationUnitFacts::firstCallTowards(const clang::FunctionDecl *from,
+                                                          const clang::FunctionDecl *to) const {
+  // Breadth-first over calls, remembering the first call taken out of `from`.
+  llvm::DenseMap<const clang::FunctionDecl *, const clang::Expr *> firstCall;
+  std::deque<const clang::FunctionDecl *> queue{from};
+  firstCall[from] = nullptr;
+  while (!queue.empty()) {
+    const clang::FunctionDecl *current = queue.front();
+    queue.pop_front();
+    auto out = CallsFrom.find(current);
+    if (out == CallsFrom.end()) {
+      continue;
+    }
+    for (size_t index : out->second) {
+      const CallEdge &edge = Calls[index];
+      if (firstCall.contains(edge.Callee)) {
+        if (edge.Callee == to && current == from) {
+          return edge.Call;
+        }
+        continue;
+      }
+      const clang::Expr *first = current == from ? edge.Call : firstCall[current];
+      if (edge.Callee == to) {
+        return first;
+      }
+      firstCall[edge.Callee] = first;
+      queue.push_back(edge.Callee);
+    }
+  }
+  return nullptr;
+}
+
+const CallEdge *TranslationUnitFacts::lastCallTowards(const clang::FunctionDecl *from,
+                                                     const clang::FunctionDecl *to) const {
+  llvm::DenseSet<const clang::FunctionDecl *> seen{from};
+  std::deque<const clang::FunctionDecl *> queue{from};
+  while (!queue.empty()) {
+    const clang::FunctionDecl *current = queue.front();
+    queue.pop_front();
+    auto out = CallsFrom.find(current);
+    if (out == CallsFrom.end()) {
+      continue;
+    }
+    for (size_t index : out->second) {
+      const CallEdge &edge = Calls[index];
+      if (edge.Callee == to) {
+        return &edge;
+      }
+      if (seen.insert(edge.Callee).second) {
+        queue.push_back(edge.Callee);
+      }
+    }
+  }
+  return nullptr;
+}
+
+bool TranslationUnitFacts::reaches(const clang::FunctionDecl *from, const clang::FunctionDecl *to) const {
+  return firstCallTowards(from, to) != nullptr;
+}
+
+} // namespace spawnguard

@@ -1,0 +1,54 @@
+// The facts of one translation unit the checks reason over, collected in one
+// pass over user code: spawns, calls between user functions (lambdas are
+// functions too), completion handlers and the operations that arm them, and
+// the expressions that are co_awaited.
+#pragma once
+
+#include "recognisers/RecogniserNames.hpp"
+#include "recognisers/SpawnRecogniser.hpp"
+
+#include <clang/AST/ASTContext.h>
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/DenseSet.h>
+#include <llvm/ADT/SmallVector.h>
+
+#include <vector>
+
+namespace spawnguard {
+
+struct CallEdge {
+  const clang::FunctionDecl *Caller = nullptr; // canonical
+  const clang::FunctionDecl *Callee = nullptr; // canonical
+  const clang::Expr *Call = nullptr;
+};
+
+// A function or lambda passed as the completion handler of an async_* operation.
+struct HandlerUse {
+  const clang::FunctionDecl *Handler = nullptr; // canonical
+  const clang::FunctionDecl *ArmedIn = nullptr; // canonical: the function that starts the operation
+  const clang::CallExpr *Operation = nullptr;
+};
+
+class TranslationUnitFacts {
+public:
+  // Collects over the context's traversal scope (user code only).
+  static TranslationUnitFacts collect(clang::ASTContext &context, const RecogniserNames &names);
+
+  std::vector<SpawnCall> Spawns;
+  std::vector<CallEdge> Calls;
+  std::vector<HandlerUse> Handlers;
+  llvm::DenseSet<const clang::Expr *> Awaited;
+
+  // Indexes into Calls, by canonical callee and caller.
+  llvm::DenseMap<const clang::FunctionDecl *, llvm::SmallVector<size_t, 4>> CallsTo;
+  llvm::DenseMap<const clang::FunctionDecl *, llvm::SmallVector<size_t, 4>> CallsFrom;
+
+  // Whether from can reach to through plain calls in this translation unit.
+  bool reaches(const clang::FunctionDecl *from, const clang::FunctionDecl *to) const;
+  // The first call on a path from `from` towards `to`, for a note.
+  const clang::Expr *firstCallTowards(const clang::FunctionDecl *from, const clang::FunctionDecl *to) const;
+  // The last call on a shortest path from `from` to `to` (the call of `to` itself).
+  const CallEdge *lastCallTowards(const clang::FunctionDecl *from, const clang::FunctionDecl *to) const;
+};
+
+} // namespace spawnguard

@@ -1,0 +1,68 @@
+// Naming, selecting and creating checks.
+#include "checks/CheckRegistry.hpp"
+
+#include "checks/DetachedThreadCheck.hpp"
+#include "checks/UnboundedSpawnCheck.hpp"
+
+#include <llvm/Support/GlobPattern.h>
+
+#include <algorithm>
+
+namespace spawnguard {
+
+const std::vector<CheckInfo> &allChecks() {
+  static const std::vector<CheckInfo> checks = {
+      {UnboundedSpawnCheck::Name,
+       "a spawn repeated once per outside event (accept, read, endless loop, re-armed handler) with no permit or "
+       "limit check bounding it"},
+      {DetachedThreadCheck::Name, "std::thread::detach(): the thread can no longer be counted, joined or stopped"},
+  };
+  return checks;
+}
+
+llvm::Expected<std::vector<std::string>> enabledChecks(const std::vector<std::string> &globs) {
+  std::vector<std::string> enabled;
+  for (const CheckInfo &info : allChecks()) {
+    enabled.emplace_back(info.Name);
+  }
+  for (const std::string &entry : globs) {
+    llvm::StringRef text(entry);
+    bool disable = text.consume_front("-");
+    llvm::Expected<llvm::GlobPattern> pattern = llvm::GlobPattern::create(text.trim());
+    if (!pattern) {
+      return pattern.takeError();
+    }
+    bool matchedAny = false;
+    for (const CheckInfo &info : allChecks()) {
+      if (!pattern->match(info.Name)) {
+        continue;
+      }
+      matchedAny = true;
+      auto position = std::find(enabled.begin(), enabled.end(), info.Name);
+      if (disable && position != enabled.end()) {
+        enabled.erase(position);
+      } else if (!disable && position == enabled.end()) {
+        enabled.emplace_back(info.Name);
+      }
+    }
+    if (!matchedAny && text.trim() != "*") {
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "'%s' names no check (see --list-checks)", entry.c_str());
+    }
+  }
+  return enabled;
+}
+
+std::vector<std::unique_ptr<Check>> createChecks(const std::vector<std::string> &names, CheckContext &context) {
+  std::vector<std::unique_ptr<Check>> checks;
+  for (const std::string &name : names) {
+    if (name == UnboundedSpawnCheck::Name) {
+      checks.push_back(std::make_unique<UnboundedSpawnCheck>(context));
+    } else if (name == DetachedThreadCheck::Name) {
+      checks.push_back(std::make_unique<DetachedThreadCheck>(context));
+    }
+  }
+  return checks;
+}
+
+} // namespace spawnguard

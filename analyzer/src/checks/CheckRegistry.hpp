@@ -1,0 +1,26 @@
+// The checks spawnguard-lint knows, their one-line descriptions, and which
+// are enabled by a list of clang-tidy style globs.
+#pragma once
+
+#include "checks/Check.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace spawnguard {
+
+struct CheckInfo {
+  const char *Name;
+  const char *Description;
+};
+
+const std::vector<CheckInfo> &allChecks();
+
+// Applies "-*", "spawnguard-*", "-spawnguard-detached-thread"... in order,
+// starting from every check enabled. Returns an error for a glob that names nothing.
+llvm::Expected<std::vector<std::string>> enabledChecks(const std::vector<std::string> &globs);
+
+std::vector<std::unique_ptr<Check>> createChecks(const std::vector<std::string> &names, CheckContext &context);
+
+} // namespace spawnguard

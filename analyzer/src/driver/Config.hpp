@@ -1,0 +1,50 @@
+// The .spawnguard.yaml configuration: what a project adds to the defaults,
+// found upward from each file like .clang-tidy, read with LLVM's YAML I/O.
+#pragma once
+
+#include <llvm/Support/Error.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace spawnguard {
+
+// One configuration file as written. Every key is optional.
+struct ConfigFile {
+  std::string Path; // where it was read from ("" for the built-in default)
+  // clang-tidy style globs, applied in order: "-*", "spawnguard-detached-thread".
+  std::vector<std::string> Checks;
+  std::vector<std::string> SpawnFunctions;
+  std::vector<std::string> BoundFunctions;
+  std::vector<std::string> BoundedSpawnFunctions;
+  std::vector<std::string> WaitFunctions;
+  std::vector<std::string> DeadlineFunctions;
+  std::optional<bool> Strict;
+  // Globs over repo-relative paths: files there are neither linted nor reported.
+  std::vector<std::string> SkipPaths;
+};
+
+// Parses a configuration file. The error names the file, line, column and key.
+llvm::Expected<ConfigFile> parseConfigFile(llvm::StringRef path);
+llvm::Expected<ConfigFile> parseConfigText(llvm::StringRef text, llvm::StringRef path);
+
+// Finds and caches the configuration that applies to each source file:
+// --config-file when given, else the nearest .spawnguard.yaml above the file.
+class ConfigLocator {
+public:
+  explicit ConfigLocator(std::string explicitConfigFile);
+  // The configuration for a file; a parse error is returned once per file.
+  llvm::Expected<std::shared_ptr<const ConfigFile>> configFor(llvm::StringRef sourceFile);
+
+private:
+  llvm::Expected<std::shared_ptr<const ConfigFile>> load(const std::string &path);
+
+  std::string ExplicitConfigFile;
+  std::map<std::string, std::shared_ptr<const ConfigFile>> ByPath;
+  std::map<std::string, std::string> ConfigPathOfDirectory;
+};
+
+} // namespace spawnguard

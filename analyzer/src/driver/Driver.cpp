@@ -1,0 +1,241 @@
+// Orchestrates a lint run and maps every user-caused failure to a message
+// naming the thing and the fix, with exit status 2.
+#include "driver/Driver.hpp"
+
+#include "checks/CheckRegistry.hpp"
+#include "driver/Config.hpp"
+#include "driver/Options.hpp"
+#include "driver/TranslationUnitLint.hpp"
+#include "output/Baseline.hpp"
+#include "output/FindingWriters.hpp"
+#include "output/RepoPaths.hpp"
+
+#include <clang/Tooling/JSONCompilationDatabase.h>
+#include <llvm/Support/CrashRecoveryContext.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/GlobPattern.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/Process.h>
+#include <llvm/Support/ThreadPool.h>
+#include <llvm/Support/Threading.h>
+
+#include <algorithm>
+#include <map>
+
+namespace spawnguard {
+namespace {
+
+namespace cl = llvm::cl;
+
+int fail(const llvm::Twine &message, const llvm::Twine &fix = "") {
+  llvm::errs() << "spawnguard-lint: error: " << message << "\n";
+  if (!fix.isTriviallyEmpty()) {
+    llvm::errs() << "  fix: " << fix << "\n";
+  }
+  return CouldNotRun;
+}
+
+void printVersion(llvm::raw_ostream &os) {
+  os << "spawnguard-lint " << SPAWNGUARD_VERSION << " (LLVM " << LLVM_VERSION_STRING << ")\n";
+}
+
+bool skipped(const ConfigFile &config, const std::string &relativePath) {
+  for (const std::string &glob : config.SkipPaths) {
+    llvm::Expected<llvm::GlobPattern> pattern = llvm::GlobPattern::create(glob);
+    if (pattern && (pattern->match(relativePath) || llvm::StringRef(relativePath).starts_with(glob))) {
+      return true;
+    }
+    if (!pattern) {
+      llvm::consumeError(pattern.takeError());
+    }
+  }
+  return false;
+}
+
+// The settings of one configuration file, with the command line on top.
+llvm::Expected<LintSettings> settingsFor(std::shared_ptr<const ConfigFile> config) {
+  std::vector<std::string> globs = config->Checks;
+  llvm::SmallVector<llvm::StringRef, 4> extra;
+  llvm::StringRef(options::Checks).split(extra, ',', -1, false);
+  for (llvm::StringRef glob : extra) {
+    globs.push_back(glob.trim().str());
+  }
+  llvm::Expected<std::vector<std::string>> enabled = enabledChecks(globs);
+  if (!enabled) {
+    std::string where = config->Path.empty() ? "--checks" : config->Path;
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s: key 'checks': %s", where.c_str(),
+                                   llvm::toString(enabled.takeError()).c_str());
+  }
+  LintSettings settings;
+  settings.EnabledChecks = std::move(*enabled);
+  settings.Strict = options::Strict || config->Strict.value_or(false);
+  settings.Config = std::move(config);
+  return settings;
+}
+
+void deduplicate(std::vector<Finding> &findings) {
+  std::sort(findings.begin(), findings.end());
+  auto same = [](const Finding &a, const Finding &b) {
+    return a.Check == b.Check && a.Where.key() == b.Where.key() && a.Message == b.Message;
+  };
+  findings.erase(std::unique(findings.begin(), findings.end(), same), findings.end());
+}
+
+int writeFindings(const std::vector<Finding> &findings, const std::string &root) {
+  std::error_code error;
+  std::unique_ptr<llvm::raw_fd_ostream> file;
+  if (!options::OutputFile.empty()) {
+    file = std::make_unique<llvm::raw_fd_ostream>(options::OutputFile, error, llvm::sys::fs::OF_Text);
+    if (error) {
+      return fail("cannot write '" + options::OutputFile + "': " + error.message(), "pass a writable path to -o");
+    }
+  }
+  llvm::raw_ostream &out = file ? *file : llvm::outs();
+  switch (options::Format) {
+  case options::OutputFormat::Text:
+    writeText(out, findings, !file && llvm::sys::Process::StandardOutIsDisplayed());
+    break;
+  case options::OutputFormat::Sarif:
+    writeSarif(out, findings, root);
+    break;
+  case options::OutputFormat::JsonLines:
+    writeJsonLines(out, findings, root);
+    break;
+  }
+  out.flush();
+  return findings.empty() ? NoFindings : Findings;
+}
+
+} // namespace
+
+int runDriver(int argc, const char **argv) {
+  cl::SetVersionPrinter(printVersion);
+  cl::HideUnrelatedOptions(options::Category);
+  if (!cl::ParseCommandLineOptions(argc, argv, "Finds task spawns that grow with load and nothing bounds.\n",
+                                   &llvm::errs())) {
+    return CouldNotRun;
+  }
+  if (options::ListChecks) {
+    for (const CheckInfo &check : allChecks()) {
+      llvm::outs() << check.Name << "\n    " << check.Description << "\n";
+    }
+    return NoFindings;
+  }
+  if (options::BuildPath.empty()) {
+    return fail("no build directory: pass -p BUILD_DIR (the folder with compile_commands.json)");
+  }
+  // Only the named folder: searching its parents (as autoDetect does) would
+  // silently lint with some other project's flags.
+  llvm::SmallString<256> databasePath(options::BuildPath);
+  llvm::sys::path::append(databasePath, "compile_commands.json");
+  std::string error;
+  std::unique_ptr<clang::tooling::CompilationDatabase> database = clang::tooling::JSONCompilationDatabase::loadFromFile(
+      databasePath, error, clang::tooling::JSONCommandLineSyntax::AutoDetect);
+  if (!database) {
+    return fail("cannot read a compilation database in '" + options::BuildPath + "': " + error,
+                "configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON, or pass the folder that holds "
+                "compile_commands.json");
+  }
+
+  std::string root = options::Root.empty() ? findRepoRoot(".") : findRepoRoot(options::Root);
+  if (!options::Root.empty()) {
+    llvm::SmallString<256> explicitRoot(options::Root);
+    llvm::sys::fs::real_path(options::Root, explicitRoot);
+    root = std::string(explicitRoot);
+  }
+
+  std::vector<std::string> files(options::SourcePaths.begin(), options::SourcePaths.end());
+  if (files.empty()) {
+    files = database->getAllFiles();
+  }
+  ConfigLocator configs(options::ConfigFile);
+  std::map<const ConfigFile *, LintSettings> settingsByConfig;
+  std::vector<std::string> toLint;
+  std::vector<const LintSettings *> settingsOf;
+  for (const std::string &file : files) {
+    llvm::SmallString<256> absolute(file);
+    llvm::sys::fs::make_absolute(absolute);
+    if (database->getCompileCommands(absolute).empty()) {
+      return fail("'" + file + "' is not in the compilation database of '" + options::BuildPath + "'",
+                  "lint a file the build compiles, or regenerate the database");
+    }
+    llvm::Expected<std::shared_ptr<const ConfigFile>> config = configs.configFor(absolute);
+    if (!config) {
+      return fail(llvm::toString(config.takeError()), "fix the configuration file (see docs/configuration.md)");
+    }
+    if (skipped(**config, relativeToRoot(root, std::string(absolute)))) {
+      continue;
+    }
+    auto known = settingsByConfig.find(config->get());
+    if (known == settingsByConfig.end()) {
+      llvm::Expected<LintSettings> settings = settingsFor(*config);
+      if (!settings) {
+        return fail(llvm::toString(settings.takeError()), "name checks listed by --list-checks");
+      }
+      known = settingsByConfig.emplace(config->get(), std::move(*settings)).first;
+    }
+    known->second.ProcessEndsAfter = files.size() == 1;
+    toLint.push_back(std::string(absolute));
+    settingsOf.push_back(&known->second);
+  }
+
+  std::vector<TranslationUnitResult> results(toLint.size());
+  llvm::CrashRecoveryContext::Enable();
+  {
+    llvm::DefaultThreadPool pool(llvm::hardware_concurrency(std::max(1U, unsigned(options::Jobs))));
+    for (size_t index = 0; index < toLint.size(); ++index) {
+      pool.async([&, index] { results[index] = lintTranslationUnit(*database, toLint[index], *settingsOf[index]); });
+    }
+    pool.wait();
+  }
+
+  std::vector<Finding> findings;
+  size_t failures = 0;
+  for (const TranslationUnitResult &result : results) {
+    if (result.Crashed) {
+      ++failures;
+      llvm::errs() << "spawnguard-lint: error: crashed while linting '" << result.File
+                   << "' (a bug in spawnguard-lint: please report it with this file)\n";
+      continue;
+    }
+    if (result.ParseFailed) {
+      ++failures;
+      llvm::errs() << result.Errors;
+      llvm::errs() << "spawnguard-lint: error: '" << result.File << "' failed to parse\n";
+      continue;
+    }
+    for (const Finding &finding : result.Findings) {
+      const ConfigFile &config = *settingsOf[static_cast<size_t>(&result - results.data())]->Config;
+      if (!skipped(config, relativeToRoot(root, finding.Where.File))) {
+        findings.push_back(finding);
+      }
+    }
+  }
+  deduplicate(findings);
+  if (failures > 0) {
+    // The findings of the TUs that did parse are still worth having.
+    writeFindings(findings, root);
+    return fail(llvm::Twine(failures) + " translation unit(s) failed to parse or crashed (errors above)",
+                "fix the build flags in the compilation database, or the file");
+  }
+
+  if (!options::WriteBaseline.empty()) {
+    if (llvm::Error written = Baseline::write(options::WriteBaseline, findings, root)) {
+      return fail(llvm::toString(std::move(written)), "pass a writable path to --write-baseline");
+    }
+    llvm::errs() << "spawnguard-lint: recorded " << findings.size() << " finding(s) in " << options::WriteBaseline
+                 << "\n";
+    return NoFindings;
+  }
+  if (!options::Baseline.empty()) {
+    llvm::Expected<Baseline> baseline = Baseline::read(options::Baseline);
+    if (!baseline) {
+      return fail(llvm::toString(baseline.takeError()), "write one with --write-baseline FILE");
+    }
+    size_t known = baseline->removeKnown(findings, root);
+    llvm::errs() << "spawnguard-lint: " << known << " finding(s) already in the baseline\n";
+  }
+  return writeFindings(findings, root);
+}
+
+} // namespace spawnguard

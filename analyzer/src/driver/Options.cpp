@@ -1,0 +1,41 @@
+// Definitions of the command-line options.
+#include "driver/Options.hpp"
+
+namespace spawnguard::options {
+
+namespace cl = llvm::cl;
+
+cl::OptionCategory Category("spawnguard-lint options");
+
+cl::opt<std::string> BuildPath("p", cl::desc("Build directory holding compile_commands.json"),
+                               cl::value_desc("BUILD_DIR"), cl::cat(Category));
+cl::list<std::string> SourcePaths(cl::Positional, cl::desc("[FILES...] (default: every file in the database)"),
+                                  cl::cat(Category));
+cl::opt<unsigned> Jobs("jobs", cl::desc("Translation units parsed in parallel (default 1)"), cl::init(1),
+                       cl::value_desc("N"), cl::cat(Category));
+cl::opt<OutputFormat> Format("format", cl::desc("Output format"), cl::init(OutputFormat::Text),
+                             cl::values(clEnumValN(OutputFormat::Text, "text", "clang-style diagnostics (default)"),
+                                        clEnumValN(OutputFormat::Sarif, "sarif", "SARIF 2.1.0 (GitHub code scanning)"),
+                                        clEnumValN(OutputFormat::JsonLines, "jsonl", "one JSON object per finding")),
+                             cl::cat(Category));
+cl::opt<std::string> OutputFile("o", cl::desc("Write the findings to FILE instead of stdout"),
+                                cl::value_desc("FILE"), cl::cat(Category));
+cl::opt<std::string> ConfigFile("config-file",
+                                cl::desc("Use this configuration instead of .spawnguard.yaml found upward from each file"),
+                                cl::value_desc("FILE"), cl::cat(Category));
+cl::opt<std::string> Checks("checks",
+                            cl::desc("Comma-separated check globs applied after the configuration's "
+                                     "(e.g. '-*,spawnguard-detached-thread')"),
+                            cl::value_desc("GLOBS"), cl::cat(Category));
+cl::opt<bool> Strict("strict", cl::desc("Also report fan-out over input-sized ranges"), cl::cat(Category));
+cl::opt<std::string> Baseline("baseline", cl::desc("Report only findings not recorded in this baseline"),
+                              cl::value_desc("FILE"), cl::cat(Category));
+cl::opt<std::string> WriteBaseline("write-baseline", cl::desc("Record today's findings in FILE and exit 0"),
+                                   cl::value_desc("FILE"), cl::cat(Category));
+cl::opt<std::string> Root("root",
+                          cl::desc("Repository root that output paths are relative to (default: the git "
+                                   "work tree around the current directory)"),
+                          cl::value_desc("DIR"), cl::cat(Category));
+cl::opt<bool> ListChecks("list-checks", cl::desc("List the checks and exit"), cl::cat(Category));
+
+} // namespace spawnguard::options

@@ -1,0 +1,26 @@
+// spawnguard-lint's command-line options, in LLVM cl::opt style.
+#pragma once
+
+#include <llvm/Support/CommandLine.h>
+
+#include <string>
+
+namespace spawnguard::options {
+
+enum class OutputFormat { Text, Sarif, JsonLines };
+
+extern llvm::cl::OptionCategory Category;
+extern llvm::cl::opt<std::string> BuildPath;
+extern llvm::cl::list<std::string> SourcePaths;
+extern llvm::cl::opt<unsigned> Jobs;
+extern llvm::cl::opt<OutputFormat> Format;
+extern llvm::cl::opt<std::string> OutputFile;
+extern llvm::cl::opt<std::string> ConfigFile;
+extern llvm::cl::opt<std::string> Checks;
+extern llvm::cl::opt<bool> Strict;
+extern llvm::cl::opt<std::string> Baseline;
+extern llvm::cl::opt<std::string> WriteBaseline;
+extern llvm::cl::opt<std::string> Root;
+extern llvm::cl::opt<bool> ListChecks;
+
+} // namespace spawnguard::options

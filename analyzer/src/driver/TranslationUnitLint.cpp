@@ -1,0 +1,169 @@
+// The frontend action and AST consumer that run the checks on one TU.
+#include "driver/TranslationUnitLint.hpp"
+
+#include "analysis/AstNavigation.hpp"
+#include "analysis/TranslationUnitFacts.hpp"
+#include "checks/CheckRegistry.hpp"
+#include "output/ClangStyleRenderer.hpp"
+#include "output/NolintFilter.hpp"
+
+#include <clang/AST/ASTConsumer.h>
+#include <clang/Frontend/CompilerInstance.h>
+#include <clang/Frontend/FrontendAction.h>
+#include <clang/Frontend/TextDiagnosticPrinter.h>
+#include <clang/Tooling/ArgumentsAdjusters.h>
+#include <clang/Tooling/Tooling.h>
+#include <llvm/Support/CrashRecoveryContext.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
+namespace spawnguard {
+namespace {
+
+FindingLocation locate(const clang::SourceManager &sources, clang::SourceLocation location) {
+  clang::SourceLocation inFile = sources.getFileLoc(location);
+  FindingLocation where;
+  where.Line = sources.getSpellingLineNumber(inFile);
+  where.Column = sources.getSpellingColumnNumber(inFile);
+  clang::OptionalFileEntryRef entry = sources.getFileEntryRefForID(sources.getFileID(inFile));
+  if (entry) {
+    where.File = entry->getFileEntry().tryGetRealPathName().str();
+    if (where.File.empty()) {
+      llvm::SmallString<256> absolute(entry->getName());
+      llvm::sys::fs::make_absolute(absolute);
+      where.File = std::string(absolute);
+    }
+  }
+  return where;
+}
+
+class LintConsumer : public clang::ASTConsumer {
+public:
+  LintConsumer(clang::CompilerInstance &compiler, const LintSettings &settings, TranslationUnitResult &result)
+      : Compiler(compiler), Settings(settings), Result(result) {}
+
+  bool HandleTopLevelDecl(clang::DeclGroupRef group) override {
+    for (clang::Decl *decl : group) {
+      if (!inSystemHeader(Compiler.getSourceManager(), decl->getLocation())) {
+        UserDecls.push_back(decl);
+      }
+    }
+    return true;
+  }
+
+  void HandleTranslationUnit(clang::ASTContext &context) override {
+    if (Compiler.getDiagnostics().hasErrorOccurred()) {
+      return;
+    }
+    // Only user code is traversed (matchers and parent maps included):
+    // Boost's headers are most of a TU and hold nothing to report.
+    context.setTraversalScope(UserDecls);
+    RecogniserNames names = RecogniserNames::from(*Settings.Config);
+    TranslationUnitFacts facts = TranslationUnitFacts::collect(context, names);
+    std::vector<PendingFinding> pending;
+    CheckContext checkContext{context, names, facts, Settings.Strict,
+                              [&pending](PendingFinding finding) { pending.push_back(std::move(finding)); }};
+    std::vector<std::unique_ptr<Check>> checks = createChecks(Settings.EnabledChecks, checkContext);
+    clang::ast_matchers::MatchFinder finder;
+    for (const std::unique_ptr<Check> &check : checks) {
+      check->registerMatchers(finder);
+    }
+    finder.matchAST(context);
+    for (const std::unique_ptr<Check> &check : checks) {
+      check->onEndOfTranslationUnit();
+    }
+    for (const PendingFinding &finding : pending) {
+      keep(finding);
+    }
+  }
+
+private:
+  void keep(const PendingFinding &pending) {
+    clang::SourceManager &sources = Compiler.getSourceManager();
+    if (pending.Location.isInvalid() || inSystemHeader(sources, pending.Location)) {
+      return;
+    }
+    clang::SourceLocation inFile = sources.getFileLoc(pending.Location);
+    llvm::StringRef text = sources.getBufferData(sources.getFileID(inFile));
+    if (isSuppressedByNolint(text, sources.getSpellingLineNumber(inFile), pending.Check)) {
+      return;
+    }
+    Finding finding;
+    finding.Check = pending.Check;
+    finding.Message = pending.Message;
+    finding.Where = locate(sources, pending.Location);
+    for (const PendingNote &note : pending.Notes) {
+      finding.Notes.push_back({locate(sources, note.Location), note.Message});
+    }
+    finding.Function = pending.Function;
+    finding.Callee = pending.Callee;
+    finding.Rendered = renderClangStyle(sources, Compiler.getLangOpts(), pending, false);
+    finding.RenderedInColour = renderClangStyle(sources, Compiler.getLangOpts(), pending, true);
+    Result.Findings.push_back(std::move(finding));
+  }
+
+  clang::CompilerInstance &Compiler;
+  const LintSettings &Settings;
+  TranslationUnitResult &Result;
+  std::vector<clang::Decl *> UserDecls;
+};
+
+class LintAction : public clang::ASTFrontendAction {
+public:
+  LintAction(const LintSettings &settings, TranslationUnitResult &result) : Settings(settings), Result(result) {}
+
+protected:
+  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &compiler,
+                                                        llvm::StringRef /*file*/) override {
+    return std::make_unique<LintConsumer>(compiler, Settings, Result);
+  }
+
+private:
+  const LintSettings &Settings;
+  TranslationUnitResult &Result;
+};
+
+class LintActionFactory : public clang::tooling::FrontendActionFactory {
+public:
+  LintActionFactory(const LintSettings &settings, TranslationUnitResult &result)
+      : Settings(settings), Result(result) {}
+
+  std::unique_ptr<clang::FrontendAction> create() override { return std::make_unique<LintAction>(Settings, Result); }
+
+  bool runInvocation(std::shared_ptr<clang::CompilerInvocation> invocation, clang::FileManager *files,
+                     std::shared_ptr<clang::PCHContainerOperations> pchOperations,
+                     clang::DiagnosticConsumer *diagnostics) override {
+    invocation->getFrontendOpts().DisableFree = Settings.ProcessEndsAfter;
+    return FrontendActionFactory::runInvocation(std::move(invocation), files, std::move(pchOperations),
+                                                diagnostics);
+  }
+
+private:
+  const LintSettings &Settings;
+  TranslationUnitResult &Result;
+};
+
+} // namespace
+
+TranslationUnitResult lintTranslationUnit(const clang::tooling::CompilationDatabase &database,
+                                          const std::string &file, const LintSettings &settings) {
+  TranslationUnitResult result;
+  result.File = file;
+  clang::tooling::ClangTool tool(database, {file});
+  tool.appendArgumentsAdjuster(clang::tooling::getInsertArgumentAdjuster(
+      "-resource-dir=" SPAWNGUARD_CLANG_RESOURCE_DIR, clang::tooling::ArgumentInsertPosition::END));
+  llvm::raw_string_ostream errors(result.Errors);
+  llvm::IntrusiveRefCntPtr<clang::DiagnosticOptions> options(new clang::DiagnosticOptions());
+  clang::TextDiagnosticPrinter printer(errors, options.get());
+  tool.setDiagnosticConsumer(&printer);
+  tool.setPrintErrorMessage(false);
+  LintActionFactory factory(settings, result);
+  // A crash on one TU (in clang or in the lint) is reported for that file
+  // instead of taking the whole run down.
+  llvm::CrashRecoveryContext recovery;
+  result.Crashed = !recovery.RunSafely([&] { result.ParseFailed = tool.run(&factory) != 0; });
+  errors.flush();
+  return result;
+}
+
+} // namespace spawnguard

@@ -1,0 +1,36 @@
+// Linting one translation unit: parse it with its compile command, collect
+// the facts of user code, run the enabled checks, drop what NOLINT or system
+// headers hide, and render the rest.
+#pragma once
+
+#include "driver/Config.hpp"
+#include "output/Finding.hpp"
+
+#include <clang/Tooling/CompilationDatabase.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace spawnguard {
+
+struct LintSettings {
+  std::shared_ptr<const ConfigFile> Config;
+  std::vector<std::string> EnabledChecks;
+  bool Strict = false;
+  // Skip freeing the AST, as clang's driver does, when the process ends right after.
+  bool ProcessEndsAfter = false;
+};
+
+struct TranslationUnitResult {
+  std::string File;
+  std::vector<Finding> Findings;
+  bool ParseFailed = false;
+  bool Crashed = false; // the lint itself crashed on this TU (recovered, reported)
+  std::string Errors; // clang's diagnostics for a failed parse
+};
+
+TranslationUnitResult lintTranslationUnit(const clang::tooling::CompilationDatabase &database,
+                                          const std::string &file, const LintSettings &settings);
+
+} // namespace spawnguard

@@ -1,0 +1,35 @@
+// Locating the repository root and making paths relative to it.
+#include "output/RepoPaths.hpp"
+
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
+namespace spawnguard {
+
+std::string findRepoRoot(const std::string &directory) {
+  llvm::SmallString<256> start(directory);
+  llvm::sys::fs::make_absolute(start);
+  llvm::SmallString<256> real;
+  if (!llvm::sys::fs::real_path(start, real)) {
+    start = real;
+  }
+  for (llvm::StringRef dir = start; !dir.empty(); dir = llvm::sys::path::parent_path(dir)) {
+    llvm::SmallString<256> marker(dir);
+    llvm::sys::path::append(marker, ".git");
+    if (llvm::sys::fs::exists(marker)) {
+      return dir.str();
+    }
+  }
+  return std::string(start);
+}
+
+std::string relativeToRoot(const std::string &root, const std::string &path) {
+  llvm::StringRef rest(path);
+  if (!root.empty() && rest.consume_front(root) && rest.consume_front("/")) {
+    return rest.str();
+  }
+  return path;
+}
+
+} // namespace spawnguard

@@ -1,0 +1,93 @@
+// SARIF 2.1.0 as GitHub code scanning reads it: stable rule ids tagged
+// CWE-770, repo-relative URIs under %SRCROOT%, regions, related locations for
+// the notes, and partialFingerprints.
+#include "checks/CheckRegistry.hpp"
+#include "output/FindingWriters.hpp"
+#include "output/RepoPaths.hpp"
+
+#include <llvm/Support/FormatVariadic.h>
+#include <llvm/Support/JSON.h>
+
+namespace spawnguard {
+namespace {
+
+llvm::json::Object physicalLocation(const FindingLocation &where, const std::string &root) {
+  std::string relative = relativeToRoot(root, where.File);
+  llvm::json::Object artifact{{"uri", relative}};
+  if (relative != where.File) {
+    artifact["uriBaseId"] = "%SRCROOT%";
+  } else {
+    artifact["uri"] = "file://" + where.File;
+  }
+  return llvm::json::Object{
+      {"artifactLocation", std::move(artifact)},
+      {"region", llvm::json::Object{{"startLine", where.Line}, {"startColumn", where.Column}}}};
+}
+
+llvm::json::Array rules() {
+  llvm::json::Array list;
+  for (const CheckInfo &check : allChecks()) {
+    list.push_back(llvm::json::Object{
+        {"id", check.Name},
+        {"name", check.Name},
+        {"shortDescription", llvm::json::Object{{"text", check.Description}}},
+        {"fullDescription",
+         llvm::json::Object{{"text", std::string(check.Description) +
+                                         ". CWE-770: Allocation of Resources Without Limits or Throttling."}}},
+        {"defaultConfiguration", llvm::json::Object{{"level", "warning"}}},
+        {"properties", llvm::json::Object{{"tags", llvm::json::Array{"reliability", "external/cwe/cwe-770"}},
+                                          {"cwe", llvm::json::Array{"CWE-770"}}}},
+    });
+  }
+  return list;
+}
+
+int ruleIndex(const std::string &check) {
+  const std::vector<CheckInfo> &checks = allChecks();
+  for (size_t index = 0; index < checks.size(); ++index) {
+    if (check == checks[index].Name) {
+      return static_cast<int>(index);
+    }
+  }
+  return -1;
+}
+
+} // namespace
+
+void writeSarif(llvm::raw_ostream &out, const std::vector<Finding> &findings, const std::string &root) {
+  std::vector<std::string> prints = fingerprints(findings, root);
+  llvm::json::Array results;
+  for (size_t index = 0; index < findings.size(); ++index) {
+    const Finding &finding = findings[index];
+    llvm::json::Array related;
+    int noteId = 1;
+    for (const FindingNote &note : finding.Notes) {
+      related.push_back(llvm::json::Object{{"id", noteId++},
+                                           {"physicalLocation", physicalLocation(note.Where, root)},
+                                           {"message", llvm::json::Object{{"text", note.Message}}}});
+    }
+    results.push_back(llvm::json::Object{
+        {"ruleId", finding.Check},
+        {"ruleIndex", ruleIndex(finding.Check)},
+        {"level", "warning"},
+        {"message", llvm::json::Object{{"text", finding.Message}}},
+        {"locations", llvm::json::Array{llvm::json::Object{{"physicalLocation", physicalLocation(finding.Where, root)}}}},
+        {"relatedLocations", std::move(related)},
+        {"partialFingerprints", llvm::json::Object{{"spawnguardKey/v1", prints[index]}}},
+    });
+  }
+  llvm::json::Object driver{{"name", "spawnguard-lint"},
+                            {"version", SPAWNGUARD_VERSION},
+                            {"rules", rules()}};
+  llvm::json::Object run{
+      {"tool", llvm::json::Object{{"driver", std::move(driver)}}},
+      {"originalUriBaseIds", llvm::json::Object{{"%SRCROOT%", llvm::json::Object{{"uri", "file://" + root + "/"}}}}},
+      {"columnKind", "utf16CodeUnits"},
+      {"results", std::move(results)}};
+  llvm::json::Value document(llvm::json::Object{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                                                {"version", "2.1.0"},
+                                                {"runs", llvm::json::Array{std::move(run)}}});
+  out << llvm::formatv("{0:2}", document) << "\n";
+}
+
+} // namespace spawnguard

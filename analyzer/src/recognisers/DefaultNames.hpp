@@ -1,0 +1,54 @@
+// The default lists of fully qualified names the recognisers start from; a
+// project's .spawnguard.yaml adds to them.
+#pragma once
+
+namespace spawnguard::defaults {
+
+// Calls that start concurrent work not tied to the caller: Boost.Asio and
+// standalone Asio alike, plus pthreads.
+inline constexpr const char *SpawnFunctions =
+    "::boost::asio::co_spawn;::asio::co_spawn;"
+    "::boost::asio::spawn;::asio::spawn;"
+    "::boost::asio::post;::asio::post;"
+    "::boost::asio::dispatch;::asio::dispatch;"
+    "::boost::asio::defer;::asio::defer;"
+    "::pthread_create";
+
+// Thread types whose construction with a function starts a thread.
+inline constexpr const char *ThreadTypes = "::std::thread;::std::jthread";
+
+// std::async: a spawn when launched with std::launch::async and the future
+// outlives the iteration.
+inline constexpr const char *AsyncFunctions = "::std::async";
+
+// The self-owning session idiom: make_shared<T>(...)->start() where T derives
+// from one of SessionBases.
+inline constexpr const char *MakeSharedFunctions =
+    "::std::make_shared;::boost::make_shared;::std::allocate_shared;::boost::allocate_shared";
+inline constexpr const char *SessionBases = "::std::enable_shared_from_this;::boost::enable_shared_from_this";
+
+// Permits: taking one before a spawn bounds it.
+inline constexpr const char *BoundFunctions =
+    "::std::counting_semaphore::acquire;::std::binary_semaphore::acquire";
+
+// Channels used as token buckets: co_await chan.async_send(...) bounds.
+inline constexpr const char *ChannelTypes =
+    "::boost::asio::experimental::basic_channel;::boost::asio::experimental::basic_concurrent_channel;"
+    "::asio::experimental::basic_channel;::asio::experimental::basic_concurrent_channel";
+
+// Spawn APIs bounded by construction (a spawn through them is never reported).
+inline constexpr const char *BoundedSpawnFunctions =
+    "::spawnguard::co_spawn;::spawnguard::spawn;::spawnguard::post";
+
+// Thread detach, for spawnguard-detached-thread (C++ Core Guidelines CP.26).
+inline constexpr const char *DetachFunctions = "::std::thread::detach;::std::jthread::detach";
+
+// Waits on things outside the process, and the calls that put a deadline on
+// them (used by spawnguard-missing-deadline).
+inline constexpr const char *WaitFunctions = "::PQexec;::PQexecParams;::PQgetResult;::sqlite3_step";
+inline constexpr const char *DeadlineFunctions =
+    "::boost::beast::basic_stream::expires_after;::boost::beast::basic_stream::expires_at;"
+    "::boost::asio::cancel_after;::boost::asio::cancel_at;"
+    "::boost::asio::bind_cancellation_slot;::asio::bind_cancellation_slot";
+
+} // namespace spawnguard::defaults

@@ -1,0 +1,26 @@
+// Every name list the recognisers use, built from the defaults plus what the
+// configuration adds. One instance per translation unit (lists cache lookups).
+#pragma once
+
+#include "driver/Config.hpp"
+#include "recognisers/NameList.hpp"
+
+namespace spawnguard {
+
+struct RecogniserNames {
+  NameList SpawnFunctions;
+  NameList ThreadTypes;
+  NameList AsyncFunctions;
+  NameList MakeSharedFunctions;
+  NameList SessionBases;
+  NameList BoundFunctions;
+  NameList ChannelTypes;
+  NameList BoundedSpawnFunctions;
+  NameList DetachFunctions;
+  NameList WaitFunctions;
+  NameList DeadlineFunctions;
+
+  static RecogniserNames from(const ConfigFile &config);
+};
+
+} // namespace spawnguard

@@ -1,0 +1,3 @@
+// First includer of shared_header.hpp.
+#include "shared_header.hpp"
+void first() {}

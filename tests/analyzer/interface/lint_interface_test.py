@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""The command-line interface of spawnguard-lint as CI users meet it: NOLINT
+forms, .spawnguard.yaml, SARIF and JSON lines output, baselines, --strict,
+--checks, --jobs and header de-duplication. Each test runs the real binary on
+small inputs copied into a fresh folder with its own compile database.
+
+usage: lint_interface_test.py LINT_BINARY [unittest args...]
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LINT = None
+
+
+class Project:
+    """A temporary source tree (a git-less repo root) with a compile database."""
+
+    def __init__(self, *sources):
+        self.root = os.path.realpath(tempfile.mkdtemp(prefix="spawnguard-lint-"))
+        self.src = os.path.join(self.root, "src")
+        os.makedirs(self.src)
+        for name in sources:
+            shutil.copy(os.path.join(HERE, name), self.src)
+        shutil.copy(os.path.join(HERE, "shared_header.hpp"), self.src)
+        self.write_database([name for name in sources if name.endswith(".cpp")])
+
+    def write_database(self, names):
+        os.makedirs(os.path.join(self.root, "build"), exist_ok=True)
+        entries = [{"directory": self.src, "file": os.path.join(self.src, name),
+                    "arguments": ["clang++-19", "-std=c++20", "-c", name]} for name in names]
+        with open(os.path.join(self.root, "build", "compile_commands.json"), "w") as out:
+            json.dump(entries, out)
+
+    def path(self, name):
+        return os.path.join(self.src, name)
+
+    def write(self, name, text):
+        with open(self.path(name), "w") as out:
+            out.write(text)
+
+    def lint(self, *args, files=()):
+        command = [LINT, "-p", os.path.join(self.root, "build"), "--root", self.root, *args,
+                   *[self.path(name) for name in files]]
+        return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+    def findings(self, *args, files=()):
+        result = self.lint("--format", "jsonl", *args, files=files)
+        if result.returncode not in (0, 1):
+            raise AssertionError(f"lint exited {result.returncode}:\n{result.stderr}")
+        return [json.loads(line) for line in result.stdout.splitlines()]
+
+    def cleanup(self):
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def line_of(path, text):
+    with open(path) as source:
+        for number, line in enumerate(source, start=1):
+            if text in line:
+                return number
+    raise AssertionError(f"{text!r} not in {path}")
+
+
+class NolintTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.project = Project("nolint.cpp")
+        cls.lines = {f["line"] for f in cls.project.findings(files=["nolint.cpp"])}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.project.cleanup()
+
+    def line_after(self, function):
+        return line_of(self.project.path("nolint.cpp"), f"void {function}(") + 2
+
+    def test_bare_nolint_suppresses_every_check_on_its_line(self):
+        self.assertNotIn(self.line_after("bare_nolint"), self.lines)
+
+    def test_nolint_with_a_check_list_suppresses_that_check(self):
+        self.assertNotIn(self.line_after("nolint_with_check"), self.lines)
+
+    def test_nolintnextline_suppresses_the_line_after_it(self):
+        self.assertNotIn(self.line_after("nolint_next_line") + 1, self.lines)
+
+    def test_nolintbegin_and_nolintend_suppress_the_region_between_them(self):
+        self.assertNotIn(self.line_after("nolint_region"), self.lines)
+
+    def test_nolint_for_another_check_suppresses_nothing(self):
+        self.assertIn(self.line_after("nolint_for_another_check"), self.lines)
+
+    def test_findings_without_nolint_are_reported(self):
+        self.assertEqual(self.lines, {self.line_after("nolint_for_another_check"),
+                                      self.line_after("not_suppressed")})
+
+
+class ConfigurationTest(unittest.TestCase):
+    def setUp(self):
+        self.project = Project("configured.cpp")
+
+    def tearDown(self):
+        self.project.cleanup()
+
+    def test_config_adds_a_spawn_function(self):
+        self.assertEqual(self.project.findings(files=["configured.cpp"]), [])
+        self.project.write(".spawnguard.yaml", "spawn-functions: ['::jobs::submit']\n")
+        findings = self.project.findings(files=["configured.cpp"])
+        self.assertEqual([(f["function"], f["callee"]) for f in findings],
+                         [("serve_unbounded", "jobs::submit"), ("serve_bounded", "jobs::submit")])
+
+    def test_config_adds_a_bound_function(self):
+        self.project.write(".spawnguard.yaml",
+                           "spawn-functions: ['::jobs::submit']\nbound-functions: ['::jobs::take_slot']\n")
+        findings = self.project.findings(files=["configured.cpp"])
+        self.assertEqual([f["function"] for f in findings], ["serve_unbounded"])
+
+    def test_config_file_option_overrides_the_one_found_upward(self):
+        self.project.write(".spawnguard.yaml", "spawn-functions: ['::jobs::submit']\n")
+        other = os.path.join(self.project.root, "other.yaml")
+        with open(other, "w") as out:
+            out.write("checks: ['-*']\n")
+        self.assertEqual(self.project.findings("--config-file", other, files=["configured.cpp"]), [])
+
+    def test_unknown_key_exits_2_naming_file_line_and_key(self):
+        self.project.write(".spawnguard.yaml", "strict: false\nspawn-function: ['::jobs::submit']\n")
+        result = self.project.lint(files=["configured.cpp"])
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertRegex(result.stderr, r"\.spawnguard\.yaml:2:1: unknown key 'spawn-function'")
+
+    def test_wrong_type_exits_2_naming_file_line_and_key(self):
+        self.project.write(".spawnguard.yaml", "checks: ['spawnguard-*']\nstrict: sometimes\n")
+        result = self.project.lint(files=["configured.cpp"])
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertRegex(result.stderr, r"\.spawnguard\.yaml:2:9: bad value for key 'strict'")
+
+    def test_a_list_key_given_a_scalar_exits_2_naming_the_key(self):
+        self.project.write(".spawnguard.yaml", "bound-functions: jobs::take_slot\n")
+        result = self.project.lint(files=["configured.cpp"])
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertRegex(result.stderr, r"\.spawnguard\.yaml:1:\d+: bad value for key 'bound-functions'")
+
+    def test_a_check_glob_that_names_nothing_exits_2(self):
+        self.project.write(".spawnguard.yaml", "checks: ['spawnguard-no-such-check']\n")
+        result = self.project.lint(files=["configured.cpp"])
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("key 'checks'", result.stderr)
+
+
+class OutputFormatTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.project = Project("baseline.cpp")
+        result = cls.project.lint("--format", "sarif", files=["baseline.cpp"])
+        assert result.returncode == 1, result.stderr
+        cls.sarif = json.loads(result.stdout)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.project.cleanup()
+
+    def test_sarif_is_version_2_1_0_from_spawnguard_lint(self):
+        self.assertEqual(self.sarif["version"], "2.1.0")
+        self.assertEqual(self.sarif["runs"][0]["tool"]["driver"]["name"], "spawnguard-lint")
+
+    def test_sarif_rules_are_tagged_cwe_770(self):
+        rules = {rule["id"]: rule for rule in self.sarif["runs"][0]["tool"]["driver"]["rules"]}
+        self.assertEqual(set(rules), {"spawnguard-unbounded-spawn", "spawnguard-detached-thread"})
+        for rule in rules.values():
+            self.assertIn("external/cwe/cwe-770", rule["properties"]["tags"])
+
+    def test_sarif_results_have_repo_relative_uris_regions_and_fingerprints(self):
+        run = self.sarif["runs"][0]
+        self.assertEqual(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], "file://" + self.project.root + "/")
+        [result] = run["results"]
+        self.assertEqual(result["ruleId"], "spawnguard-unbounded-spawn")
+        location = result["locations"][0]["physicalLocation"]
+        self.assertEqual(location["artifactLocation"], {"uri": "src/baseline.cpp", "uriBaseId": "%SRCROOT%"})
+        self.assertEqual(location["region"], {"startLine": 10, "startColumn": 13})
+        self.assertRegex(result["partialFingerprints"]["spawnguardKey/v1"], r"^[0-9a-f]{16}$")
+        self.assertTrue(result["relatedLocations"], "notes become related locations")
+
+    def test_text_output_looks_like_clang(self):
+        result = self.project.lint(files=["baseline.cpp"])
+        self.assertEqual(result.returncode, 1)
+        self.assertRegex(result.stdout, r"baseline\.cpp:10:13: warning: unbounded spawn: 'std::thread' runs once "
+                                        r"per iteration of an endless loop .* \[spawnguard-unbounded-spawn\]")
+        self.assertIn("baseline.cpp:9:3: note: repeated by this loop", result.stdout)
+
+    def test_json_lines_have_one_object_per_finding(self):
+        [finding] = self.project.findings(files=["baseline.cpp"])
+        self.assertEqual((finding["file"], finding["line"], finding["column"]), ("src/baseline.cpp", 10, 13))
+        self.assertEqual(finding["function"], "accept_forever")
+
+
+class BaselineTest(unittest.TestCase):
+    def setUp(self):
+        self.project = Project("baseline.cpp")
+        self.baseline = os.path.join(self.project.root, "spawnguard-baseline.json")
+
+    def tearDown(self):
+        self.project.cleanup()
+
+    def test_a_recorded_finding_stays_matched_after_a_line_is_inserted_above_it(self):
+        written = self.project.lint("--write-baseline", self.baseline, files=["baseline.cpp"])
+        self.assertEqual(written.returncode, 0, written.stderr)
+        with open(self.project.path("baseline.cpp")) as source:
+            text = source.read()
+        self.project.write("baseline.cpp", "// An unrelated comment moves everything down a line.\n" + text)
+        self.assertEqual(self.project.findings(files=["baseline.cpp"])[0]["line"], 11)
+        result = self.project.lint("--baseline", self.baseline, files=["baseline.cpp"])
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("1 finding(s) already in the baseline", result.stderr)
+
+    def test_a_new_finding_is_reported_despite_the_baseline(self):
+        self.project.lint("--write-baseline", self.baseline, files=["baseline.cpp"])
+        with open(self.project.path("baseline.cpp"), "a") as source:
+            source.write("\nvoid accept_more(std::vector<std::thread> &threads) {\n"
+                         "  while (true) {\n    threads.emplace_back(serve, next_connection());\n  }\n}\n")
+        findings = self.project.findings("--baseline", self.baseline, files=["baseline.cpp"])
+        self.assertEqual([f["function"] for f in findings], ["accept_more"])
+
+
+class SelectionTest(unittest.TestCase):
+    def setUp(self):
+        self.project = Project("fan_out.cpp", "includer_one.cpp", "includer_two.cpp", "baseline.cpp")
+
+    def tearDown(self):
+        self.project.cleanup()
+
+    def test_strict_mode_reports_fan_out_over_input_sized_ranges(self):
+        self.assertEqual(self.project.findings(files=["fan_out.cpp"]), [])
+        [finding] = self.project.findings("--strict", files=["fan_out.cpp"])
+        self.assertEqual(finding["function"], "fan_out")
+
+    def test_a_header_is_reported_once_for_all_its_includers(self):
+        findings = self.project.findings("--jobs", "2", files=["includer_one.cpp", "includer_two.cpp"])
+        self.assertEqual([(f["file"], f["line"]) for f in findings], [("src/shared_header.hpp", 11)])
+
+    def test_no_files_means_every_file_in_the_database(self):
+        findings = self.project.findings("--jobs", "2")
+        self.assertEqual(sorted({f["file"] for f in findings}), ["src/baseline.cpp", "src/shared_header.hpp"])
+
+    def test_checks_option_turns_a_check_off(self):
+        self.assertEqual(self.project.findings("--checks", "-spawnguard-unbounded-spawn",
+                                               files=["baseline.cpp"]), [])
+
+    def test_list_checks_names_every_check(self):
+        result = self.project.lint("--list-checks")
+        self.assertEqual(result.returncode, 0)
+        self.assertIn("spawnguard-unbounded-spawn", result.stdout)
+        self.assertIn("spawnguard-detached-thread", result.stdout)
+
+
+if __name__ == "__main__":
+    LINT = os.path.abspath(sys.argv.pop(1))
+    unittest.main()
