@@ -4,12 +4,15 @@
 #   scripts/bench.sh guard   spawn-and-finish through the runtime guard against raw
 #                            co_spawn, bytes per live task, sampler cost; last line:
 #                            "guard-overhead time=<ratio>x bytes_per_task=<n>"
+#   scripts/bench.sh server  the slow-query service's core under 10,000 keep-alive
+#                            loopback connections; last line: "server conns=..."
+#   scripts/bench.sh tasks   bytes per live task blocked on a timer, guard and raw
 #
 # Add a subcommand as a function bench_<name> and a line in the case below.
 source "$(dirname "$0")/common.sh"
 cd "$SPAWNGUARD_ROOT"
 
-usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
 
 bench_guard() {
   build_preset release
@@ -17,10 +20,24 @@ bench_guard() {
   build/bin/guard_overhead_bench --benchmark_color=false "$@"
 }
 
+bench_server() {
+  build_preset release
+  say "server core: bench/server_core_bench.py (about two minutes)"
+  /usr/bin/python3 bench/server_core_bench.py "$@"
+}
+
+bench_tasks() {
+  build_preset release
+  say "blocked tasks: bench/blocked_task_memory_bench.cpp"
+  build/bin/blocked_task_memory_bench "$@"
+}
+
 command=${1:-}
 [ $# -gt 0 ] && shift
 case $command in
   guard) bench_guard "$@" ;;
+  server) bench_server "$@" ;;
+  tasks) bench_tasks "$@" ;;
   -h|--help) usage ;;
   "") usage >&2; exit 2 ;;
   *) echo "bench.sh: unknown benchmark '$command' (try --help)" >&2; exit 2 ;;
