@@ -22,7 +22,7 @@ bench_guard() {
 
 bench_server() {
   build_preset release
-  say "server core: bench/server_core_bench.py (about two minutes)"
+  say "server core: bench/server_core_bench.py (about one minute)"
   /usr/bin/python3 bench/server_core_bench.py "$@"
 }
 
