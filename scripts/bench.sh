@@ -7,12 +7,15 @@
 #   scripts/bench.sh lint    spawnguard-lint against clang++-19 -fsyntax-only on the
 #                            same TUs with the same flags; last line:
 #                            "lint-speed ratio=<median ratio>x tus=<n>"
+#   scripts/bench.sh server  the slow-query service's core under 10,000 keep-alive
+#                            loopback connections; last line: "server conns=..."
+#   scripts/bench.sh tasks   bytes per live task blocked on a timer, guard and raw
 #
 # Add a subcommand as a function bench_<name> and a line in the case below.
 source "$(dirname "$0")/common.sh"
 cd "$SPAWNGUARD_ROOT"
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 
 bench_guard() {
   build_preset release
@@ -24,11 +27,25 @@ bench_lint() {
   bash bench/lint_speed.sh "$@"
 }
 
+bench_server() {
+  build_preset release
+  say "server core: bench/server_core_bench.py (about one minute)"
+  /usr/bin/python3 bench/server_core_bench.py "$@"
+}
+
+bench_tasks() {
+  build_preset release
+  say "blocked tasks: bench/blocked_task_memory_bench.cpp"
+  build/bin/blocked_task_memory_bench "$@"
+}
+
 command=${1:-}
 [ $# -gt 0 ] && shift
 case $command in
   guard) bench_guard "$@" ;;
   lint) bench_lint "$@" ;;
+  server) bench_server "$@" ;;
+  tasks) bench_tasks "$@" ;;
   -h|--help) usage ;;
   "") usage >&2; exit 2 ;;
   *) echo "bench.sh: unknown benchmark '$command' (try --help)" >&2; exit 2 ;;

@@ -2,7 +2,9 @@
 """slow_query_loadgen keeps its arrival rate whatever the server does (open
 loop) and accounts for every request: against a server that never answers it
 still sends rate x duration requests, each ending as a timeout; against a
-closed port each ends as a connection error.
+closed port each ends as a connection error. In keep-alive mode
+(--connections N) it opens the N connections first and keeps at most N
+requests in flight, counting the rest unsent.
 
 usage: loadgen_test.py PATH/TO/slow_query_loadgen
 """
@@ -40,10 +42,11 @@ def closed_port():
     return port
 
 
-def run(loadgen, port):
-    out = subprocess.run([loadgen, "--port", str(port), "--rate", "50", "--duration-s", "2",
-                          "--timeout-ms", "500"], capture_output=True, text=True, timeout=30)
-    return out.returncode, json.loads(out.stdout)
+def run(loadgen, port, *extra, duration_s=2):
+    out = subprocess.run([loadgen, "--port", str(port), "--rate", "50", "--duration-s",
+                          str(duration_s), "--timeout-ms", "500", *extra],
+                         capture_output=True, text=True, timeout=30)
+    return out.returncode, json.loads(out.stdout), out.stderr
 
 
 def main():
@@ -56,14 +59,25 @@ def main():
         failures += not ok
 
     listener = black_hole_server()
-    status, summary = run(loadgen, listener.getsockname()[1])
+    status, summary, _ = run(loadgen, listener.getsockname()[1])
     expect(status == 0 and summary["sent"] == 100 and summary["timeouts"] == 100
            and summary["answered_total"] == 0,
            f"a server that never answers still gets 50/s for 2 s, every request timing out "
            f"(sent {summary['sent']}, timeouts {summary['timeouts']})")
     listener.close()
 
-    status, summary = run(loadgen, closed_port())
+    listener = black_hole_server()
+    status, summary, stderr = run(loadgen, listener.getsockname()[1], "--connections", "20",
+                                  duration_s=1)
+    expect(status == 0 and "20 connections open" in stderr and summary["scheduled"] == 50
+           and summary["sent"] + summary["unsent_over_max_in_flight"] == 50
+           and summary["unsent_over_max_in_flight"] > 0 and summary["timeouts"] == summary["sent"],
+           f"keep-alive mode opens its 20 connections first and keeps at most 20 requests in "
+           f"flight (sent {summary['sent']}, unsent {summary['unsent_over_max_in_flight']}, "
+           f"stderr {stderr.strip()!r})")
+    listener.close()
+
+    status, summary, _ = run(loadgen, closed_port())
     expect(status == 0 and summary["sent"] == 100 and summary["errors_total"] == 100,
            f"a closed port gets every request as a connection error (errors {summary['errors']})")
 
