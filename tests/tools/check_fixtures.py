@@ -5,34 +5,45 @@ expectations written in each file; fails on any missing or extra finding.
 Expectations (see fixtures/analyzer/README.md):
   // expect: CHECK LINE:COL     a finding of CHECK at LINE:COL
   //      ^ expect: CHECK       a finding of CHECK on the line above, at the caret's column
+  //      ^ expect: CHECK (cross-tu)
+  //                            ... seen only by the cross-translation-unit step (--project)
   // expect: none               the file must produce no finding
   // flags: ...                 extra compiler flags for this file
 
-usage: check_fixtures.py --lint BIN --work DIR [--jobs N] FIXTURE_DIR...
+Each file is its own program (the lint runs with --no-cross-tu) unless
+--project says the folder's files are one program: then the lint follows
+calls across them, or, with --no-cross-tu, must not report the (cross-tu)
+expectations. --shards N lints the files in N shards (--summaries-dir) and
+checks what --merge reports.
+
+usage: check_fixtures.py --lint BIN --work DIR [--jobs N] [--project [--no-cross-tu | --shards N]] FIXTURE_DIR...
 """
 import argparse
 import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
-EXPECT_AT = re.compile(r"//\s*expect:\s*(spawnguard-[\w-]+)\s+(\d+):(\d+)")
-EXPECT_CARET = re.compile(r"^(\s*//\s*)(\^)\s*expect:\s*(spawnguard-[\w-]+)")
+EXPECT_AT = re.compile(r"//\s*expect:\s*(spawnguard-[\w-]+)\s+(\d+):(\d+)(\s*\(cross-tu\))?")
+EXPECT_CARET = re.compile(r"^(\s*//\s*)(\^)\s*expect:\s*(spawnguard-[\w-]+)(\s*\(cross-tu\))?")
 EXPECT_NONE = re.compile(r"//\s*expect:\s*none\b")
 FLAGS = re.compile(r"//\s*flags:\s*(.*)$")
 
 
-def expectations(path):
-    """Returns (set of (check, line, col), says_none, extra flags)."""
+def expectations(path, cross_tu=True):
+    """Returns (set of (check, line, col), says_none, extra flags); without
+    cross_tu, the (cross-tu) expectations are left out."""
     expected, none, flags = set(), False, []
     with open(path, encoding="utf-8") as source:
         for number, line in enumerate(source, start=1):
             for match in EXPECT_AT.finditer(line):
-                expected.add((match.group(1), int(match.group(2)), int(match.group(3))))
+                if cross_tu or not match.group(4):
+                    expected.add((match.group(1), int(match.group(2)), int(match.group(3))))
             caret = EXPECT_CARET.match(line)
-            if caret:
+            if caret and (cross_tu or not caret.group(4)):
                 expected.add((caret.group(3), number - 1, caret.start(2) + 1))
             if EXPECT_NONE.search(line):
                 none = True
@@ -42,13 +53,46 @@ def expectations(path):
     return expected, none, flags
 
 
+def run(command):
+    """Runs the lint; None (after saying why) unless it exits 0 or 1."""
+    result = subprocess.run(command, capture_output=True, text=True, timeout=1200)
+    if result.returncode not in (0, 1):
+        print("command:", " ".join(command))
+        print(result.stderr)
+        print(f"FAILED: spawnguard-lint exited {result.returncode}")
+        return None
+    return result
+
+
+def run_lint(args, files, root):
+    """The findings run: one whole run, or shards then a merge."""
+    output = ["--format", "jsonl", "--root", root]
+    if not args.shards:
+        cross_tu = [] if args.project and not args.no_cross_tu else ["--no-cross-tu"]
+        return run([args.lint, "-p", args.work, "--jobs", args.jobs, *cross_tu, *output, *files])
+    merge = []
+    for shard in range(args.shards):
+        folder = os.path.join(args.work, f"shard-{shard}")
+        shutil.rmtree(folder, ignore_errors=True)
+        if run([args.lint, "-p", args.work, "--jobs", args.jobs, "--summaries-dir", folder,
+                *files[shard::args.shards]]) is None:
+            return None
+        merge += ["--merge", folder]
+    return run([args.lint, *merge, *output])
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--lint", required=True)
     parser.add_argument("--work", required=True, help="folder for the generated compile database")
     parser.add_argument("--jobs", default="2")
+    parser.add_argument("--project", action="store_true", help="the files are one program")
+    parser.add_argument("--no-cross-tu", action="store_true", help="lint each file alone (with --project)")
+    parser.add_argument("--shards", type=int, default=0, help="lint in N shards and merge (with --project)")
     parser.add_argument("dirs", nargs="+")
     args = parser.parse_args()
+    if (args.no_cross_tu or args.shards) and not args.project:
+        parser.error("--no-cross-tu and --shards describe a --project run")
 
     files = sorted(os.path.join(os.path.abspath(d), name)
                    for d in args.dirs for name in os.listdir(d) if name.endswith(".cpp"))
@@ -59,6 +103,8 @@ def main():
             problems.append(f"{path}: no expectation (write '// expect: none' for a clean case)")
         if expected and none:
             problems.append(f"{path}: says both 'expect: none' and expects findings")
+        if args.project and args.no_cross_tu:
+            expected = expectations(path, cross_tu=False)[0]
         cases[path] = (expected, flags)
     if problems:
         print("\n".join(problems))
@@ -72,12 +118,8 @@ def main():
         json.dump(database, out, indent=1)
 
     root = os.path.commonpath(files) if len(files) > 1 else os.path.dirname(files[0])
-    command = [args.lint, "-p", args.work, "--jobs", args.jobs, "--format", "jsonl", "--root", root, *files]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=1200)
-    if result.returncode not in (0, 1):
-        print("command:", " ".join(command))
-        print(result.stderr)
-        print(f"FAILED: spawnguard-lint exited {result.returncode}")
+    result = run_lint(args, files, root)
+    if result is None:
         return 1
 
     actual = {path: set() for path in files}

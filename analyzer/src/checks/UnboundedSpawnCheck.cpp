@@ -8,6 +8,10 @@
 
 namespace spawnguard {
 
+std::string UnboundedSpawnCheck::message(const std::string &callee, const std::string &perWhat) {
+  return "unbounded spawn: '" + callee + "' runs once per " + perWhat + " and nothing limits how many run at once";
+}
+
 void UnboundedSpawnCheck::onEndOfTranslationUnit() {
   const TranslationUnitFacts &facts = Context.Facts;
   if (facts.Spawns.empty()) {
@@ -24,14 +28,11 @@ void UnboundedSpawnCheck::onEndOfTranslationUnit() {
     PendingFinding finding;
     finding.Check = Name;
     finding.Location = spawn.Location;
-    finding.Message = "unbounded spawn: '" + spawn.Callee + "' runs once per " + repeated->PerWhat +
-                      " and nothing limits how many run at once";
+    finding.Message = message(spawn.Callee, repeated->PerWhat);
     for (const WitnessStep &step : repeated->Steps) {
       finding.Notes.push_back({step.Location, step.Note});
     }
-    finding.Notes.push_back({spawn.Location, "bound it: acquire a semaphore before spawning, feed a bounded channel "
-                                             "to a fixed pool of workers, or spawn through spawnguard with a site "
-                                             "limit"});
+    finding.Notes.push_back({spawn.Location, BoundItNote});
     finding.Function = describeFunction(spawn.Context);
     finding.Callee = spawn.Callee;
     Context.Report(std::move(finding));

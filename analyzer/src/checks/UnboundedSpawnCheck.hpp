@@ -4,11 +4,18 @@
 
 #include "checks/Check.hpp"
 
+#include <string>
+
 namespace spawnguard {
 
 class UnboundedSpawnCheck : public Check {
 public:
   static constexpr const char *Name = "spawnguard-unbounded-spawn";
+  // The finding's words, shared with the cross-translation-unit merge.
+  static std::string message(const std::string &callee, const std::string &perWhat);
+  static constexpr const char *BoundItNote = "bound it: acquire a semaphore before spawning, feed a bounded channel "
+                                             "to a fixed pool of workers, or spawn through spawnguard with a site "
+                                             "limit";
   using Check::Check;
   // Spawns come from the shared facts (missing-deadline reads them too), so
   // this check registers no matchers and reasons at the end of the TU.

@@ -9,6 +9,9 @@
 #include "output/Baseline.hpp"
 #include "output/FindingWriters.hpp"
 #include "output/RepoPaths.hpp"
+#include "summary/CrossTranslationUnitMerge.hpp"
+#include "summary/MergedFindingRenderer.hpp"
+#include "summary/SummaryFile.hpp"
 
 #include <clang/Tooling/JSONCompilationDatabase.h>
 #include <llvm/Support/CrashRecoveryContext.h>
@@ -21,6 +24,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace spawnguard {
 namespace {
@@ -106,6 +110,90 @@ int writeFindings(const std::vector<Finding> &findings, const std::string &root)
   return findings.empty() ? NoFindings : Findings;
 }
 
+// The findings of the whole program: each unit's own, then those only the
+// merge sees (NOLINT applied, rendered), unless a unit reported the same
+// place already.
+std::vector<Finding> wholeProgramFindings(const std::vector<TranslationUnitSummary> &summaries) {
+  std::vector<Finding> findings;
+  std::set<std::tuple<std::string, std::string, unsigned, unsigned>> local;
+  for (const TranslationUnitSummary &summary : summaries) {
+    for (const Finding &finding : summary.Findings) {
+      local.emplace(finding.Check, finding.Where.File, finding.Where.Line, finding.Where.Column);
+      findings.push_back(finding);
+    }
+  }
+  for (Finding &finding : renderMergedFindings(crossTranslationUnitFindings(summaries))) {
+    if (!local.count({finding.Check, finding.Where.File, finding.Where.Line, finding.Where.Column})) {
+      findings.push_back(std::move(finding));
+    }
+  }
+  return findings;
+}
+
+std::string repoRoot() {
+  if (options::Root.empty()) {
+    return findRepoRoot(".");
+  }
+  llvm::SmallString<256> explicitRoot(options::Root);
+  llvm::sys::fs::real_path(options::Root, explicitRoot);
+  return std::string(explicitRoot);
+}
+
+// De-duplication, baseline and output: the end of a whole run and of a merge.
+int report(std::vector<Finding> findings, const std::string &root) {
+  deduplicate(findings);
+  if (!options::WriteBaseline.empty()) {
+    if (llvm::Error written = Baseline::write(options::WriteBaseline, findings, root)) {
+      return fail(llvm::toString(std::move(written)), "pass a writable path to --write-baseline");
+    }
+    llvm::errs() << "spawnguard-lint: recorded " << findings.size() << " finding(s) in " << options::WriteBaseline
+                 << "\n";
+    return NoFindings;
+  }
+  if (!options::Baseline.empty()) {
+    llvm::Expected<Baseline> baseline = Baseline::read(options::Baseline);
+    if (!baseline) {
+      return fail(llvm::toString(baseline.takeError()), "write one with --write-baseline FILE");
+    }
+    size_t known = baseline->removeKnown(findings, root);
+    llvm::errs() << "spawnguard-lint: " << known << " finding(s) already in the baseline\n";
+  }
+  return writeFindings(findings, root);
+}
+
+// --merge: the shards' summaries in, a whole run's output out.
+int mergeSummaries(const std::string &root) {
+  llvm::Expected<std::vector<TranslationUnitSummary>> summaries =
+      readSummaryFolders(std::vector<std::string>(options::Merge.begin(), options::Merge.end()));
+  if (!summaries) {
+    return fail(llvm::toString(summaries.takeError()));
+  }
+  if (summaries->empty()) {
+    return fail("no summaries (*.summary.json) in the folders given to --merge",
+                "write them first: spawnguard-lint -p BUILD_DIR --summaries-dir DIR [FILES...]");
+  }
+  return report(wholeProgramFindings(*summaries), root);
+}
+
+// --summaries-dir: one summary file per translation unit.
+int writeSummaries(std::vector<TranslationUnitResult> &results) {
+  if (std::error_code error = llvm::sys::fs::create_directories(options::SummariesDir)) {
+    return fail("cannot create '" + options::SummariesDir + "': " + error.message(),
+                "pass a writable folder to --summaries-dir");
+  }
+  for (TranslationUnitResult &result : results) {
+    if (!result.Summary) {
+      continue;
+    }
+    llvm::SmallString<256> path(options::SummariesDir);
+    llvm::sys::path::append(path, summaryFileName(result.File));
+    if (llvm::Error written = writeSummaryFile(std::string(path), *result.Summary)) {
+      return fail(llvm::toString(std::move(written)), "pass a writable folder to --summaries-dir");
+    }
+  }
+  return NoFindings;
+}
+
 } // namespace
 
 int runDriver(int argc, const char **argv) {
@@ -120,6 +208,17 @@ int runDriver(int argc, const char **argv) {
       llvm::outs() << check.Name << "\n    " << check.Description << "\n";
     }
     return NoFindings;
+  }
+  if (!options::Merge.empty()) {
+    if (!options::SummariesDir.empty() || !options::SourcePaths.empty() || options::NoCrossTranslationUnit) {
+      return fail("--merge reads summaries only: it takes no FILES, --summaries-dir or --no-cross-tu",
+                  "run the shards first with --summaries-dir, then --merge their folders");
+    }
+    return mergeSummaries(repoRoot());
+  }
+  if (!options::SummariesDir.empty() && options::NoCrossTranslationUnit) {
+    return fail("--summaries-dir writes what the cross-translation-unit merge needs; --no-cross-tu turns it off",
+                "drop one of the two");
   }
   if (options::BuildPath.empty()) {
     return fail("no build directory: pass -p BUILD_DIR (the folder with compile_commands.json)");
@@ -137,12 +236,7 @@ int runDriver(int argc, const char **argv) {
                 "compile_commands.json");
   }
 
-  std::string root = options::Root.empty() ? findRepoRoot(".") : findRepoRoot(options::Root);
-  if (!options::Root.empty()) {
-    llvm::SmallString<256> explicitRoot(options::Root);
-    llvm::sys::fs::real_path(options::Root, explicitRoot);
-    root = std::string(explicitRoot);
-  }
+  std::string root = repoRoot();
 
   std::vector<std::string> files(options::SourcePaths.begin(), options::SourcePaths.end());
   if (files.empty()) {
@@ -175,6 +269,7 @@ int runDriver(int argc, const char **argv) {
       known = settingsByConfig.emplace(config->get(), std::move(*settings)).first;
     }
     known->second.ProcessEndsAfter = files.size() == 1;
+    known->second.Summarise = !options::NoCrossTranslationUnit;
     toLint.push_back(std::string(absolute));
     settingsOf.push_back(&known->second);
   }
@@ -191,7 +286,7 @@ int runDriver(int argc, const char **argv) {
 
   std::vector<Finding> findings;
   size_t failures = 0;
-  for (const TranslationUnitResult &result : results) {
+  for (TranslationUnitResult &result : results) {
     if (result.Crashed) {
       ++failures;
       llvm::errs() << "spawnguard-lint: error: crashed while linting '" << result.File
@@ -204,38 +299,40 @@ int runDriver(int argc, const char **argv) {
       llvm::errs() << "spawnguard-lint: error: '" << result.File << "' failed to parse\n";
       continue;
     }
-    for (const Finding &finding : result.Findings) {
-      const ConfigFile &config = *settingsOf[static_cast<size_t>(&result - results.data())]->Config;
-      if (!skipped(config, relativeToRoot(root, finding.Where.File))) {
-        findings.push_back(finding);
-      }
+    const ConfigFile &config = *settingsOf[static_cast<size_t>(&result - results.data())]->Config;
+    auto inSkippedFile = [&](const FindingLocation &where) { return skipped(config, relativeToRoot(root, where.File)); };
+    std::erase_if(result.Findings, [&](const Finding &finding) { return inSkippedFile(finding.Where); });
+    findings.insert(findings.end(), result.Findings.begin(), result.Findings.end());
+    if (result.Summary) {
+      result.Summary->Findings = result.Findings;
+      // A spawn in a skipped file is never reported, whatever reaches it.
+      std::erase_if(result.Summary->Spawns, [&](const SummarySpawn &spawn) { return inSkippedFile(spawn.Where); });
     }
   }
-  deduplicate(findings);
+  if (!options::SummariesDir.empty()) {
+    int written = writeSummaries(results);
+    return failures > 0 ? fail(llvm::Twine(failures) + " translation unit(s) failed to parse or crashed (errors "
+                                                       "above); their summaries are missing",
+                               "fix the build flags in the compilation database, or the file")
+                        : written;
+  }
+  if (!options::NoCrossTranslationUnit) {
+    std::vector<TranslationUnitSummary> summaries;
+    for (TranslationUnitResult &result : results) {
+      if (result.Summary) {
+        summaries.push_back(std::move(*result.Summary));
+      }
+    }
+    findings = wholeProgramFindings(summaries);
+  }
   if (failures > 0) {
     // The findings of the TUs that did parse are still worth having.
+    deduplicate(findings);
     writeFindings(findings, root);
     return fail(llvm::Twine(failures) + " translation unit(s) failed to parse or crashed (errors above)",
                 "fix the build flags in the compilation database, or the file");
   }
-
-  if (!options::WriteBaseline.empty()) {
-    if (llvm::Error written = Baseline::write(options::WriteBaseline, findings, root)) {
-      return fail(llvm::toString(std::move(written)), "pass a writable path to --write-baseline");
-    }
-    llvm::errs() << "spawnguard-lint: recorded " << findings.size() << " finding(s) in " << options::WriteBaseline
-                 << "\n";
-    return NoFindings;
-  }
-  if (!options::Baseline.empty()) {
-    llvm::Expected<Baseline> baseline = Baseline::read(options::Baseline);
-    if (!baseline) {
-      return fail(llvm::toString(baseline.takeError()), "write one with --write-baseline FILE");
-    }
-    size_t known = baseline->removeKnown(findings, root);
-    llvm::errs() << "spawnguard-lint: " << known << " finding(s) already in the baseline\n";
-  }
-  return writeFindings(findings, root);
+  return report(std::move(findings), root);
 }
 
 } // namespace spawnguard

@@ -37,5 +37,17 @@ cl::opt<std::string> Root("root",
                                    "work tree around the current directory)"),
                           cl::value_desc("DIR"), cl::cat(Category));
 cl::opt<bool> ListChecks("list-checks", cl::desc("List the checks and exit"), cl::cat(Category));
+cl::opt<bool> NoCrossTranslationUnit("no-cross-tu",
+                                     cl::desc("Report only what each translation unit shows alone: no repetition "
+                                              "followed across translation units"),
+                                     cl::cat(Category));
+cl::opt<std::string> SummariesDir("summaries-dir",
+                                  cl::desc("Shard mode: lint the files, write one summary per translation unit "
+                                           "into DIR, print no findings (merge them with --merge)"),
+                                  cl::value_desc("DIR"), cl::cat(Category));
+cl::list<std::string> Merge("merge",
+                            cl::desc("Merge the summaries in DIR (repeatable, one per shard) and report as a "
+                                     "whole run would; parses nothing"),
+                            cl::value_desc("DIR"), cl::cat(Category));
 
 } // namespace spawnguard::options

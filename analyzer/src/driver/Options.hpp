@@ -22,5 +22,8 @@ extern llvm::cl::opt<std::string> Baseline;
 extern llvm::cl::opt<std::string> WriteBaseline;
 extern llvm::cl::opt<std::string> Root;
 extern llvm::cl::opt<bool> ListChecks;
+extern llvm::cl::opt<bool> NoCrossTranslationUnit;
+extern llvm::cl::opt<std::string> SummariesDir;
+extern llvm::cl::list<std::string> Merge;
 
 } // namespace spawnguard::options

@@ -6,6 +6,8 @@
 #include "checks/CheckRegistry.hpp"
 #include "output/ClangStyleRenderer.hpp"
 #include "output/NolintFilter.hpp"
+#include "output/SourceLocate.hpp"
+#include "summary/SummaryBuilder.hpp"
 
 #include <clang/AST/ASTConsumer.h>
 #include <clang/Frontend/CompilerInstance.h>
@@ -19,23 +21,6 @@
 
 namespace spawnguard {
 namespace {
-
-FindingLocation locate(const clang::SourceManager &sources, clang::SourceLocation location) {
-  clang::SourceLocation inFile = sources.getFileLoc(location);
-  FindingLocation where;
-  where.Line = sources.getSpellingLineNumber(inFile);
-  where.Column = sources.getSpellingColumnNumber(inFile);
-  clang::OptionalFileEntryRef entry = sources.getFileEntryRefForID(sources.getFileID(inFile));
-  if (entry) {
-    where.File = entry->getFileEntry().tryGetRealPathName().str();
-    if (where.File.empty()) {
-      llvm::SmallString<256> absolute(entry->getName());
-      llvm::sys::fs::make_absolute(absolute);
-      where.File = std::string(absolute);
-    }
-  }
-  return where;
-}
 
 class LintConsumer : public clang::ASTConsumer {
 public:
@@ -74,6 +59,10 @@ public:
     }
     for (const PendingFinding &finding : pending) {
       keep(finding);
+    }
+    if (Settings.Summarise) {
+      Result.Summary = buildSummary(context, names, facts, Settings.Strict);
+      Result.Summary->EnabledChecks = Settings.EnabledChecks;
     }
   }
 

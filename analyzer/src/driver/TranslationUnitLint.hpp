@@ -5,10 +5,12 @@
 
 #include "driver/Config.hpp"
 #include "output/Finding.hpp"
+#include "summary/TranslationUnitSummary.hpp"
 
 #include <clang/Tooling/CompilationDatabase.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,11 +22,14 @@ struct LintSettings {
   bool Strict = false;
   // Skip freeing the AST, as clang's driver does, when the process ends right after.
   bool ProcessEndsAfter = false;
+  // Summarise the TU for the cross-translation-unit merge.
+  bool Summarise = false;
 };
 
 struct TranslationUnitResult {
   std::string File;
   std::vector<Finding> Findings;
+  std::optional<TranslationUnitSummary> Summary; // when LintSettings::Summarise
   bool ParseFailed = false;
   bool Crashed = false; // the lint itself crashed on this TU (recovered, reported)
   std::string Errors; // clang's diagnostics for a failed parse

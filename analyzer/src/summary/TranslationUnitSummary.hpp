@@ -1,0 +1,66 @@
+// What one translation unit tells the cross-translation-unit merge: the user
+// functions that spawn or call across the unit's edge (keyed by USR), their
+// call edges and spawns with what this unit already knows about repetition
+// and bounds, and the unit's own findings. Plain data, written as JSON.
+#pragma once
+
+#include "output/Finding.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace spawnguard {
+
+// Bumped whenever the meaning or the shape of a summary changes.
+inline constexpr int SummaryFormatVersion = 1;
+
+struct SummaryFunction {
+  std::string Usr;
+  std::string Name; // "session::start", "lambda in listener"
+  FindingLocation Where;
+};
+
+struct SummaryStep {
+  FindingLocation Where;
+  std::string Note;
+};
+
+// How a call site repeats inside its own translation unit.
+struct LocalRepetition {
+  std::string PerWhat;
+  std::vector<SummaryStep> Steps; // from the call outwards to the root
+  bool Bounded = false;
+};
+
+enum class EdgeKind { Call, Handler };
+
+struct SummaryCall {
+  std::string Caller; // USR
+  std::string Callee; // USR
+  EdgeKind Kind = EdgeKind::Call;
+  FindingLocation Where;
+  // A permit or limit check covers the call on every path from the caller's entry.
+  bool BoundedFromEntry = false;
+  std::optional<LocalRepetition> Repeated;
+};
+
+struct SummarySpawn {
+  std::string Function; // USR of the function holding it
+  std::string Callee;   // "boost::asio::co_spawn"
+  std::string Work;     // USR of the spawned function or lambda, "" when unknown
+  FindingLocation Where;
+  bool BoundedFromEntry = false;
+  bool RepeatedHere = false; // this unit already decided it (reported or bounded)
+};
+
+struct TranslationUnitSummary {
+  std::string File; // the main file, absolute
+  std::vector<std::string> EnabledChecks;
+  std::vector<SummaryFunction> Functions; // defined in this unit
+  std::vector<SummaryCall> Calls;
+  std::vector<SummarySpawn> Spawns;
+  std::vector<Finding> Findings; // this unit's own, after NOLINT and skip paths
+};
+
+} // namespace spawnguard
