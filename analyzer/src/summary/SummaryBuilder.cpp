@@ -60,7 +60,6 @@ private:
     }
     call.Kind = kind;
     call.Where = locate(Sources, site->getExprLoc());
-    call.BoundedFromEntry = Paths.boundedInFunction(caller, site, callee);
     if (std::optional<Repetition> repeated = Repeats.repetitionOf(site, caller, callee)) {
       LocalRepetition local;
       local.PerWhat = repeated->PerWhat;
@@ -69,6 +68,10 @@ private:
         local.Steps.push_back({locate(Sources, step.Location), step.Note});
       }
       call.Repeated = std::move(local);
+    } else {
+      // Only read when the caller repeats as a whole (a CFG per caller, so
+      // not built for calls this unit already decided).
+      call.BoundedFromEntry = Paths.boundedInFunction(caller, site, callee);
     }
     summary.Calls.push_back(std::move(call));
     noteDefined(summary, caller);

@@ -40,7 +40,8 @@ struct SummaryCall {
   std::string Callee; // USR
   EdgeKind Kind = EdgeKind::Call;
   FindingLocation Where;
-  // A permit or limit check covers the call on every path from the caller's entry.
+  // A permit or limit check covers the call on every path from the caller's
+  // entry (computed only when Repeated is empty: the merge reads it only then).
   bool BoundedFromEntry = false;
   std::optional<LocalRepetition> Repeated;
 };
