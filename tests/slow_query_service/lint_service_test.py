@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """spawnguard-lint on the slow-query service: the leaky mode's audit spawn is
-reported (spawnguard-unbounded-spawn, at the co_spawn's line) and the fixed
+reported (spawnguard-unbounded-spawn, at the co_spawn's line), so is its audit
+query with no deadline (spawnguard-missing-deadline at database.record, which
+fixtures/slow_query_service/.spawnguard.yaml lists as a wait), and the fixed
 mode is clean (exit 0).
 
 usage: lint_service_test.py LINT BUILD_DIR SERVICE_SOURCE_DIR
@@ -28,6 +30,10 @@ def main():
     ok = run.returncode == 1 and reported
     print(f"{'PASS' if ok else 'FAIL'}: leaky_mode.cpp:{line} reported as an unbounded spawn, exit 1")
     failures += not ok
+    query_line = spawn_line(leaky, "co_await database.record(")
+    reported = (f"leaky_mode.cpp:{query_line}:" in run.stdout and "[spawnguard-missing-deadline]" in run.stdout)
+    print(f"{'PASS' if reported else 'FAIL'}: leaky_mode.cpp:{query_line} reported as a wait with no deadline")
+    failures += not reported
     fixed = os.path.join(service, "fixed_mode.cpp")
     run_fixed = subprocess.run([lint, "-p", build_dir, fixed], capture_output=True, text=True)
     ok = run_fixed.returncode == 0

@@ -154,6 +154,17 @@ std::string describeFunction(const clang::FunctionDecl *function) {
   return function->getQualifiedNameAsString();
 }
 
+clang::SourceLocation calleeNameLocation(const clang::CallExpr *call) {
+  const clang::Expr *callee = call->getCallee()->IgnoreParenImpCasts();
+  if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(callee)) {
+    return ref->getLocation();
+  }
+  if (const auto *member = llvm::dyn_cast<clang::MemberExpr>(callee)) {
+    return member->getMemberLoc();
+  }
+  return call->getExprLoc();
+}
+
 bool inSystemHeader(const clang::SourceManager &sources, clang::SourceLocation location) {
   return location.isValid() && sources.isInSystemHeader(sources.getExpansionLoc(location));
 }

@@ -44,6 +44,10 @@ bool refersTo(const clang::Expr *expr, const clang::ValueDecl *decl);
 // "server::do_accept", "main", "handler in server::do_accept" for a lambda.
 std::string describeFunction(const clang::FunctionDecl *function);
 
+// Where a finding about a call points: the callee's name (the member's name
+// for member calls).
+clang::SourceLocation calleeNameLocation(const clang::CallExpr *call);
+
 bool inSystemHeader(const clang::SourceManager &sources, clang::SourceLocation location);
 
 } // namespace spawnguard

@@ -6,7 +6,6 @@
 #include "analysis/AstNavigation.hpp"
 
 #include <clang/AST/ExprCXX.h>
-#include <clang/AST/ParentMapContext.h>
 #include <clang/AST/StmtCXX.h>
 
 #include <deque>
@@ -14,49 +13,9 @@
 namespace spawnguard {
 namespace {
 
-// The target and every statement above it up to root: a CFG element that is
-// one of them evaluates the target (a lambda holding the spawn counts too).
-llvm::DenseSet<const clang::Stmt *> targetAndAncestors(clang::ASTContext &context, const clang::Expr *target,
-                                                      const clang::Stmt *root) {
-  llvm::DenseSet<const clang::Stmt *> chain{target};
-  clang::DynTypedNode current = clang::DynTypedNode::create(*target);
-  while (true) {
-    auto parents = context.getParents(current);
-    if (parents.empty()) {
-      break;
-    }
-    current = parents[0];
-    const auto *stmt = current.get<clang::Stmt>();
-    if (stmt == nullptr || stmt == root) {
-      if (current.get<clang::Decl>() == nullptr || llvm::isa<clang::FunctionDecl>(current.get<clang::Decl>())) {
-        break;
-      }
-      continue; // a VarDecl between a DeclStmt and its initialiser
-    }
-    chain.insert(stmt);
-  }
-  return chain;
-}
-
 bool leavesTheTask(const clang::Stmt *stmt) { return llvm::isa<clang::CoreturnStmt>(stmt); }
 
 } // namespace
-
-const clang::CFG *BoundsOnPaths::graphFor(const clang::Stmt *root, const clang::FunctionDecl *function) {
-  auto [slot, inserted] = Graphs.try_emplace(root);
-  if (inserted) {
-    clang::CFG::BuildOptions options;
-    options.setAllAlwaysAdd();
-    slot->second = clang::CFG::buildCFG(function, const_cast<clang::Stmt *>(root), &Context, options);
-  }
-  return slot->second.get();
-}
-
-const clang::CFG *BoundsOnPaths::functionGraph(const clang::FunctionDecl *function, const clang::Stmt *&body) {
-  const clang::FunctionDecl *definition = function->getDefinition();
-  body = definition != nullptr ? analysableBody(definition) : nullptr;
-  return body != nullptr ? graphFor(body, definition) : nullptr;
-}
 
 bool BoundsOnPaths::boundedInLoop(const clang::Stmt *loop, const clang::Expr *target,
                                   const clang::FunctionDecl *function, const clang::FunctionDecl *work) {
@@ -64,7 +23,7 @@ bool BoundsOnPaths::boundedInLoop(const clang::Stmt *loop, const clang::Expr *ta
   // case labels of a switch outside it (Asio's stackless coroutines), which a
   // CFG rooted at the loop cannot represent.
   const clang::Stmt *body = nullptr;
-  const clang::CFG *graph = functionGraph(function, body);
+  const clang::CFG *graph = Graphs.graphOf(function, body);
   if (graph == nullptr) {
     return false;
   }
@@ -85,7 +44,7 @@ bool BoundsOnPaths::boundedInLoop(const clang::Stmt *loop, const clang::Expr *ta
 bool BoundsOnPaths::boundedInFunction(const clang::FunctionDecl *function, const clang::Expr *target,
                                       const clang::FunctionDecl *work) {
   const clang::Stmt *body = nullptr;
-  const clang::CFG *graph = functionGraph(function, body);
+  const clang::CFG *graph = Graphs.graphOf(function, body);
   if (graph == nullptr) {
     return false;
   }
@@ -95,7 +54,7 @@ bool BoundsOnPaths::boundedInFunction(const clang::FunctionDecl *function, const
 bool BoundsOnPaths::onCommonPath(const clang::FunctionDecl *function, const clang::Expr *a,
                                  const clang::Expr *b) {
   const clang::Stmt *body = nullptr;
-  const clang::CFG *graph = functionGraph(function, body);
+  const clang::CFG *graph = Graphs.graphOf(function, body);
   if (graph == nullptr) {
     return true; // cannot tell: assume they can run together
   }

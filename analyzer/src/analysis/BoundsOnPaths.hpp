@@ -2,6 +2,7 @@
 // of one iteration (a loop body, or a function body that runs once per event).
 #pragma once
 
+#include "analysis/FunctionGraphs.hpp"
 #include "recognisers/BoundRecogniser.hpp"
 
 #include <clang/Analysis/CFG.h>
@@ -13,7 +14,8 @@ namespace spawnguard {
 
 class BoundsOnPaths {
 public:
-  BoundsOnPaths(clang::ASTContext &context, const BoundRecogniser &bounds) : Context(context), Bounds(bounds) {}
+  BoundsOnPaths(clang::ASTContext &context, const BoundRecogniser &bounds)
+      : Context(context), Bounds(bounds), Graphs(context) {}
 
   // Whether every path from the start of an iteration of loop to target takes
   // a permit or passes a limit check that decides whether target runs.
@@ -35,9 +37,6 @@ private:
     const clang::Stmt *Root = nullptr;
   };
 
-  const clang::CFG *graphFor(const clang::Stmt *root, const clang::FunctionDecl *function);
-  // The (cached) CFG of a function's body; body is set to the analysed statement.
-  const clang::CFG *functionGraph(const clang::FunctionDecl *function, const clang::Stmt *&body);
   bool boundedOnAllPaths(const Iteration &iteration, const clang::Expr *target, const clang::FunctionDecl *work);
   bool reachesTarget(const Iteration &iteration, const clang::CFGBlock *from, const clang::CFGBlock *avoid,
                      const llvm::DenseSet<const clang::Stmt *> &targetAndAncestors) const;
@@ -46,7 +45,7 @@ private:
 
   clang::ASTContext &Context;
   const BoundRecogniser &Bounds;
-  llvm::DenseMap<const clang::Stmt *, std::unique_ptr<clang::CFG>> Graphs;
+  FunctionGraphs Graphs;
 };
 
 } // namespace spawnguard

@@ -6,8 +6,8 @@
 namespace spawnguard {
 
 RepetitionAnalysis::RepetitionAnalysis(clang::ASTContext &context, const TranslationUnitFacts &facts,
-                                       BoundsOnPaths &bounds, bool strict)
-    : Context(context), Facts(facts), Bounds(bounds), Loops(context), Strict(strict) {
+                                       BoundsOnPaths &bounds, bool strict, bool throughBounds)
+    : Context(context), Facts(facts), Bounds(bounds), Loops(context), Strict(strict), ThroughBounds(throughBounds) {
   propagate();
 }
 
@@ -78,7 +78,7 @@ void RepetitionAnalysis::propagate() {
         continue;
       }
       std::optional<Repetition> caller = repetitionOf(edge.Call, edge.Caller, edge.Callee);
-      if (!caller || caller->Bounded) {
+      if (!caller || (caller->Bounded && !ThroughBounds)) {
         continue;
       }
       caller->Steps.insert(caller->Steps.begin(), {edge.Call->getExprLoc(), "called from here, in a repeated context"});
@@ -90,7 +90,7 @@ void RepetitionAnalysis::propagate() {
         continue;
       }
       std::optional<Repetition> armer = repetitionOf(use.Operation, use.ArmedIn, use.Handler);
-      if (!armer || armer->Bounded) {
+      if (!armer || (armer->Bounded && !ThroughBounds)) {
         continue;
       }
       armer->Steps.insert(armer->Steps.begin(),

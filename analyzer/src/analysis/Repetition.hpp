@@ -32,8 +32,11 @@ struct Repetition {
 
 class RepetitionAnalysis {
 public:
+  // throughBounds: also propagate through calls a permit or limit check
+  // bounds (how many tasks may run at once does not matter to whether each
+  // one is repeated; spawnguard-missing-deadline asks that question).
   RepetitionAnalysis(clang::ASTContext &context, const TranslationUnitFacts &facts, BoundsOnPaths &bounds,
-                     bool strict);
+                     bool strict, bool throughBounds = false);
 
   // How an expression in function repeats, if it does: the innermost
   // event-driven loop around it, else its function's repetition. work is what
@@ -51,6 +54,7 @@ private:
   BoundsOnPaths &Bounds;
   LoopClassifier Loops;
   bool Strict;
+  bool ThroughBounds;
   // Functions that run once per event with nothing bounding them on the way.
   llvm::DenseMap<const clang::FunctionDecl *, Repetition> Repeated;
 };

@@ -1,5 +1,5 @@
-// One RecursiveASTVisitor pass over user code that records spawns, calls,
-// completion handlers and awaited expressions.
+// One RecursiveASTVisitor pass over user code that records spawns, waits,
+// calls, completion handlers and awaited expressions.
 #include "analysis/TranslationUnitFacts.hpp"
 
 #include "analysis/AstNavigation.hpp"
@@ -24,7 +24,7 @@ class FactsCollector : public clang::RecursiveASTVisitor<FactsCollector> {
 public:
   FactsCollector(clang::ASTContext &context, const RecogniserNames &names, TranslationUnitFacts &facts)
       : Sources(context.getSourceManager()), Facts(facts),
-        Spawns(context, names, facts.Awaited) {}
+        Spawns(context, names, facts.Awaited), Waits(names) {}
 
   bool shouldVisitTemplateInstantiations() const { return false; }
 
@@ -69,6 +69,9 @@ public:
     }
     if (const SpawnCall *spawn = recordSpawn(call); spawn != nullptr && spawn->Kind == SpawnKind::Session) {
       return true;
+    }
+    if (std::optional<WaitCall> wait = Waits.recognise(call); wait && !inSystemHeader(Sources, wait->Location)) {
+      Facts.Waits.push_back({*wait, Functions.back()});
     }
     const clang::FunctionDecl *callee = call->getDirectCallee();
     if (callee != nullptr && !inSystemHeader(Sources, callee->getLocation())) {
@@ -144,6 +147,7 @@ private:
   const clang::SourceManager &Sources;
   TranslationUnitFacts &Facts;
   SpawnRecogniser Spawns;
+  WaitRecogniser Waits;
   std::vector<const clang::FunctionDecl *> Functions;
   llvm::DenseSet<const clang::Expr *> NotCalls;
 };

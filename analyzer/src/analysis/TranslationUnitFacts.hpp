@@ -1,11 +1,12 @@
 // The facts of one translation unit the checks reason over, collected in one
-// pass over user code: spawns, calls between user functions (lambdas are
-// functions too), completion handlers and the operations that arm them, and
-// the expressions that are co_awaited.
+// pass over user code: spawns, waits, calls between user functions (lambdas
+// are functions too), completion handlers and the operations that arm them,
+// and the expressions that are co_awaited.
 #pragma once
 
 #include "recognisers/RecogniserNames.hpp"
 #include "recognisers/SpawnRecogniser.hpp"
+#include "recognisers/WaitRecogniser.hpp"
 
 #include <clang/AST/ASTContext.h>
 #include <llvm/ADT/DenseMap.h>
@@ -29,6 +30,12 @@ struct HandlerUse {
   const clang::CallExpr *Operation = nullptr;
 };
 
+// A wait on something outside the process, and the function (or lambda) it is in.
+struct WaitSite {
+  WaitCall Wait;
+  const clang::FunctionDecl *Function = nullptr; // canonical
+};
+
 class TranslationUnitFacts {
 public:
   // Collects over the context's traversal scope (user code only).
@@ -37,6 +44,7 @@ public:
   std::vector<SpawnCall> Spawns;
   std::vector<CallEdge> Calls;
   std::vector<HandlerUse> Handlers;
+  std::vector<WaitSite> Waits;
   llvm::DenseSet<const clang::Expr *> Awaited;
 
   // Indexes into Calls, by canonical callee and caller.

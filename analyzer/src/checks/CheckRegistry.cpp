@@ -2,6 +2,7 @@
 #include "checks/CheckRegistry.hpp"
 
 #include "checks/DetachedThreadCheck.hpp"
+#include "checks/MissingDeadlineCheck.hpp"
 #include "checks/UnboundedSpawnCheck.hpp"
 
 #include <llvm/Support/GlobPattern.h>
@@ -15,6 +16,9 @@ const std::vector<CheckInfo> &allChecks() {
       {UnboundedSpawnCheck::Name,
        "a spawn repeated once per outside event (accept, read, endless loop, re-armed handler) with no permit or "
        "limit check bounding it"},
+      {MissingDeadlineCheck::Name,
+       "a wait on the network or a database with no deadline, inside a task that a repeated spawn starts (a task "
+       "leak: one stalled peer or slow query strands the task and all it holds)"},
       {DetachedThreadCheck::Name, "std::thread::detach(): the thread can no longer be counted, joined or stopped"},
   };
   return checks;
@@ -58,6 +62,8 @@ std::vector<std::unique_ptr<Check>> createChecks(const std::vector<std::string> 
   for (const std::string &name : names) {
     if (name == UnboundedSpawnCheck::Name) {
       checks.push_back(std::make_unique<UnboundedSpawnCheck>(context));
+    } else if (name == MissingDeadlineCheck::Name) {
+      checks.push_back(std::make_unique<MissingDeadlineCheck>(context));
     } else if (name == DetachedThreadCheck::Name) {
       checks.push_back(std::make_unique<DetachedThreadCheck>(context));
     }

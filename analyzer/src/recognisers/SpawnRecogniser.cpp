@@ -12,14 +12,6 @@
 namespace spawnguard {
 namespace {
 
-clang::SourceLocation calleeNameLocation(const clang::CallExpr *call) {
-  const clang::Expr *callee = call->getCallee()->IgnoreParenImpCasts();
-  if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(callee)) {
-    return ref->getLocation();
-  }
-  return call->getExprLoc();
-}
-
 bool isContainerInsertion(llvm::StringRef name) {
   return llvm::StringSwitch<bool>(name)
       .Cases("emplace_back", "emplace_front", "emplace", "emplace_hint", "try_emplace", true)

@@ -6,16 +6,39 @@
 
 #include <clang/AST/Expr.h>
 
+#include <optional>
+#include <string>
+
 namespace spawnguard {
+
+enum class WaitKind {
+  Network,  // sockets and streams, async and blocking forms
+  Database, // the wait list's query functions (libpq, sqlite3, the project's own)
+};
+
+struct WaitCall {
+  const clang::CallExpr *Call = nullptr;
+  clang::SourceLocation Location; // the callee's name
+  std::string Callee;             // "boost::beast::http::async_read"
+  WaitKind Kind = WaitKind::Network;
+};
 
 class WaitRecogniser {
 public:
   explicit WaitRecogniser(const RecogniserNames &names) : Names(names) {}
 
   // Socket and stream waits (async and blocking forms) and configured waits.
-  bool isWait(const clang::CallExpr *call) const;
-  // Configured deadline functions and Beast's expires_after / expires_at.
+  std::optional<WaitCall> recognise(const clang::CallExpr *call) const;
+  // Configured deadline functions, Beast's expires_after / expires_at,
+  // cancellation slots and cancel_after / cancel_at.
   bool isDeadline(const clang::CallExpr *call) const;
+  // Beast's expires_never: a deadline explicitly turned off.
+  bool turnsDeadlineOff(const clang::CallExpr *call) const;
+  // timer.async_wait(...) on an Asio timer.
+  bool isTimerWait(const clang::CallExpr *call) const;
+  // timer.async_wait(handler) whose handler cancels or closes something: a
+  // watchdog that ends the waits on that object when the timer fires.
+  bool armsCancellingTimer(const clang::CallExpr *call) const;
 
 private:
   const RecogniserNames &Names;

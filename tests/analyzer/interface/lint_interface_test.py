@@ -170,7 +170,8 @@ class OutputFormatTest(unittest.TestCase):
 
     def test_sarif_rules_are_tagged_cwe_770(self):
         rules = {rule["id"]: rule for rule in self.sarif["runs"][0]["tool"]["driver"]["rules"]}
-        self.assertEqual(set(rules), {"spawnguard-unbounded-spawn", "spawnguard-detached-thread"})
+        self.assertEqual(set(rules), {"spawnguard-unbounded-spawn", "spawnguard-missing-deadline",
+                                      "spawnguard-detached-thread"})
         for rule in rules.values():
             self.assertIn("external/cwe/cwe-770", rule["properties"]["tags"])
 

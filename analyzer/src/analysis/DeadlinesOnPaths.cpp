@@ -1,0 +1,113 @@
+// Path reasoning for deadlines: a breadth-first walk over the function's CFG
+// from its entry that carries the deadline state of each path (none, set,
+// turned off by expires_never) to the site.
+#include "analysis/DeadlinesOnPaths.hpp"
+
+#include "analysis/AstNavigation.hpp"
+
+#include <clang/AST/ExprCXX.h>
+#include <clang/AST/ParentMapContext.h>
+
+#include <deque>
+#include <set>
+#include <utility>
+
+namespace spawnguard {
+
+bool DeadlinesOnPaths::isDeadlineEvent(const clang::Stmt *stmt) const {
+  const auto *call = llvm::dyn_cast<clang::CallExpr>(stmt);
+  return call != nullptr && (Waits.isDeadline(call) || Waits.armsCancellingTimer(call));
+}
+
+DeadlineOnPath DeadlinesOnPaths::at(const clang::FunctionDecl *function, const clang::Expr *site) {
+  const clang::Stmt *body = nullptr;
+  const clang::CFG *graph = Graphs.graphOf(function, body);
+  if (graph == nullptr) {
+    return {};
+  }
+  llvm::DenseSet<const clang::Stmt *> chain = targetAndAncestors(Context, site, body);
+  DeadlineOnPath result{DeadlineState::Set, {}};
+  // A path is a block plus the deadline state its walk has reached there.
+  using PathState = std::pair<const clang::CFGBlock *, DeadlineState>;
+  std::set<PathState> seen;
+  std::deque<PathState> queue{{&graph->getEntry(), DeadlineState::None}};
+  while (!queue.empty()) {
+    auto [block, state] = queue.front();
+    queue.pop_front();
+    if (block == nullptr || !seen.insert({block, state}).second) {
+      continue;
+    }
+    bool reached = false;
+    for (const clang::CFGElement &element : *block) {
+      std::optional<clang::CFGStmt> statement = element.getAs<clang::CFGStmt>();
+      if (!statement) {
+        continue;
+      }
+      const clang::Stmt *stmt = statement->getStmt();
+      if (chain.contains(stmt)) {
+        reached = true;
+        break;
+      }
+      if (isDeadlineEvent(stmt)) {
+        state = DeadlineState::Set;
+      } else if (const auto *call = llvm::dyn_cast<clang::CallExpr>(stmt); call && Waits.turnsDeadlineOff(call)) {
+        state = DeadlineState::TurnedOff;
+        result.TurnedOffAt = calleeNameLocation(call);
+      }
+    }
+    if (reached) {
+      if (state == DeadlineState::None) {
+        return {DeadlineState::None, {}};
+      }
+      if (state == DeadlineState::TurnedOff) {
+        result.State = DeadlineState::TurnedOff;
+      }
+      continue;
+    }
+    for (const clang::CFGBlock::AdjacentBlock &next : block->succs()) {
+      queue.push_back({next.getReachableBlock(), state});
+    }
+  }
+  return result;
+}
+
+bool DeadlinesOnPaths::carriesOwnDeadline(const clang::CallExpr *wait) const {
+  bool inArguments = false;
+  for (const clang::Expr *argument : wait->arguments()) {
+    inArguments = inArguments || anyNode(argument, true, [this](const clang::Stmt *node) {
+      return isDeadlineEvent(node);
+    });
+  }
+  if (inArguments) {
+    return true;
+  }
+  // Up through the expression that holds the wait: a race with a timer, or a deadline function around it.
+  const clang::Stmt *child = wait;
+  clang::DynTypedNode parent = meaningfulParent(Context, wait);
+  while (const auto *expr = parent.get<clang::Expr>()) {
+    if (llvm::isa<clang::LambdaExpr>(expr)) {
+      break;
+    }
+    if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(expr);
+        op != nullptr && op->getOperator() == clang::OO_PipePipe) {
+      for (const clang::Expr *side : op->arguments()) {
+        bool racesTimer = anyNode(side, true, [this](const clang::Stmt *node) {
+          const auto *call = llvm::dyn_cast<clang::CallExpr>(node);
+          return call != nullptr && Waits.isTimerWait(call);
+        });
+        if (side != child && !anyNode(side, true, [child](const clang::Stmt *node) { return node == child; }) &&
+            racesTimer) {
+          return true;
+        }
+      }
+    }
+    if (const auto *call = llvm::dyn_cast<clang::CallExpr>(expr); call != nullptr && isDeadlineEvent(call)) {
+      return true;
+    }
+    child = expr;
+    parent = meaningfulParent(Context, expr);
+  }
+  return false;
+}
+
+} // namespace spawnguard

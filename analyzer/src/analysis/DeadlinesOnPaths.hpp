@@ -1,0 +1,46 @@
+// "Does a deadline stop this wait?": the wait carries its own (raced with a
+// timer, a cancellation slot in its token, wrapped by a deadline function), or
+// every path from the start of its function to it passes one (Beast's
+// expires_after / expires_at, a timer armed to cancel or close, a configured
+// deadline function) — unless expires_never turned it off again.
+#pragma once
+
+#include "analysis/FunctionGraphs.hpp"
+#include "recognisers/WaitRecogniser.hpp"
+
+namespace spawnguard {
+
+enum class DeadlineState {
+  Set,       // every path passes a deadline
+  None,      // some path reaches the site with no deadline
+  TurnedOff, // some path reaches it only after expires_never
+};
+
+struct DeadlineOnPath {
+  DeadlineState State = DeadlineState::None;
+  clang::SourceLocation TurnedOffAt; // the expires_never call, for TurnedOff
+};
+
+class DeadlinesOnPaths {
+public:
+  DeadlinesOnPaths(clang::ASTContext &context, const WaitRecogniser &waits)
+      : Context(context), Waits(waits), Graphs(context) {}
+
+  // Whether a deadline is in force at site (a wait, or a call or spawn that
+  // leads to one) on every path from the start of function.
+  DeadlineOnPath at(const clang::FunctionDecl *function, const clang::Expr *site);
+
+  // Whether the wait brings its own deadline: an awaitable-operator race with
+  // a timer (op || timer.async_wait(...)), a deadline call in its arguments
+  // (bind_cancellation_slot, cancel_after), or a deadline call around it.
+  bool carriesOwnDeadline(const clang::CallExpr *wait) const;
+
+private:
+  bool isDeadlineEvent(const clang::Stmt *stmt) const;
+
+  clang::ASTContext &Context;
+  const WaitRecogniser &Waits;
+  FunctionGraphs Graphs;
+};
+
+} // namespace spawnguard

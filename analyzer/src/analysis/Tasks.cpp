@@ -1,0 +1,103 @@
+// Following a task's work breadth-first, carrying whether a deadline set on
+// the way (before the call, the operation or the spawn) already covers it.
+#include "analysis/Tasks.hpp"
+
+#include <deque>
+#include <map>
+
+namespace spawnguard {
+namespace {
+
+// A function reached in a task, and whether a deadline set on the way covers it.
+using Visit = std::pair<const clang::FunctionDecl *, bool>;
+
+struct Arrival {
+  Visit From;
+  clang::SourceLocation Location;
+  const char *Note = nullptr;
+};
+
+} // namespace
+
+TaskAnalysis::TaskAnalysis(const TranslationUnitFacts &facts, RepetitionAnalysis &repetition,
+                           DeadlinesOnPaths &deadlines, bool strict)
+    : Facts(facts), Deadlines(deadlines) {
+  for (const WaitSite &wait : Facts.Waits) {
+    WaitsIn[wait.Function].push_back(&wait);
+  }
+  for (const HandlerUse &use : Facts.Handlers) {
+    HandlersArmedIn[use.ArmedIn].push_back(&use);
+  }
+  for (const SpawnCall &spawn : Facts.Spawns) {
+    if (spawn.Work == nullptr) {
+      continue;
+    }
+    SpawnsIn[spawn.Context].push_back(&spawn);
+    std::optional<Repetition> repeated = repetition.repetitionOf(spawn.Anchor, spawn.Context, spawn.Work);
+    if (repeated || strict) {
+      Tasks.push_back({&spawn, std::move(repeated)});
+    }
+  }
+}
+
+std::vector<WaitWithoutDeadline> TaskAnalysis::waitsWithoutDeadline() {
+  std::vector<WaitWithoutDeadline> out;
+  llvm::DenseSet<const clang::CallExpr *> reported;
+  for (const TaskStart &task : Tasks) {
+    follow(task, reported, out);
+  }
+  return out;
+}
+
+void TaskAnalysis::follow(const TaskStart &task, llvm::DenseSet<const clang::CallExpr *> &reported,
+                          std::vector<WaitWithoutDeadline> &out) {
+  Visit start{task.Spawn->Work, false};
+  std::map<Visit, Arrival> arrivals{{start, {}}};
+  std::deque<Visit> queue{start};
+  auto reach = [&](const Visit &from, const clang::FunctionDecl *function, const clang::Expr *site,
+                   const char *note) {
+    bool covered = from.second || Deadlines.at(from.first, site).State == DeadlineState::Set;
+    Visit next{function, covered};
+    if (arrivals.try_emplace(next, Arrival{from, site->getExprLoc(), note}).second) {
+      queue.push_back(next);
+    }
+  };
+  while (!queue.empty()) {
+    Visit current = queue.front();
+    queue.pop_front();
+    if (!current.second) {
+      for (const WaitSite *wait : WaitsIn.lookup(current.first)) {
+        if (reported.contains(wait->Wait.Call) || Deadlines.carriesOwnDeadline(wait->Wait.Call)) {
+          continue;
+        }
+        DeadlineOnPath deadline = Deadlines.at(current.first, wait->Wait.Call);
+        if (deadline.State == DeadlineState::Set) {
+          continue;
+        }
+        reported.insert(wait->Wait.Call);
+        WaitWithoutDeadline finding{wait, &task, deadline, {}};
+        for (Visit at = current; at != start;) {
+          const Arrival &arrival = arrivals.find(at)->second;
+          finding.Reached.push_back({arrival.Location, arrival.Note});
+          at = arrival.From;
+        }
+        out.push_back(std::move(finding));
+      }
+    }
+    auto calls = Facts.CallsFrom.find(current.first);
+    if (calls != Facts.CallsFrom.end()) {
+      for (size_t index : calls->second) {
+        const CallEdge &edge = Facts.Calls[index];
+        reach(current, edge.Callee, edge.Call, "the task calls this");
+      }
+    }
+    for (const HandlerUse *use : HandlersArmedIn.lookup(current.first)) {
+      reach(current, use->Handler, use->Operation, "the task runs this operation's completion handler");
+    }
+    for (const SpawnCall *spawn : SpawnsIn.lookup(current.first)) {
+      reach(current, spawn->Work, spawn->Anchor, "the task starts this work too");
+    }
+  }
+}
+
+} // namespace spawnguard

@@ -1,0 +1,71 @@
+// Reporting waits without a deadline inside repeated tasks, with the way from
+// the task's start to the wait and what repeats the task as notes.
+#include "checks/MissingDeadlineCheck.hpp"
+
+#include "analysis/AstNavigation.hpp"
+#include "analysis/Tasks.hpp"
+#include "recognisers/BoundRecogniser.hpp"
+
+namespace spawnguard {
+namespace {
+
+std::string taskDescription(const TaskStart &task) {
+  return task.Repeated ? "in a task started once per " + task.Repeated->PerWhat
+                       : std::string("in a task started once (reported because of --strict)");
+}
+
+const char *fixFor(WaitKind kind) {
+  if (kind == WaitKind::Database) {
+    return "give it a deadline: race the query with a timer (co_await (query || timer.async_wait(...))), have a "
+           "timer interrupt it (sqlite3_interrupt, PQcancel), or list the project's timeout wrapper under "
+           "deadline-functions";
+  }
+  return "give it a deadline: race it with a timer (co_await (op || timer.async_wait(...))), call expires_after on "
+         "the Beast stream first, or bind a cancellation slot a timer emits";
+}
+
+} // namespace
+
+void MissingDeadlineCheck::onEndOfTranslationUnit() {
+  const TranslationUnitFacts &facts = Context.Facts;
+  if (facts.Waits.empty() || facts.Spawns.empty()) {
+    return;
+  }
+  BoundRecogniser bounds(Context.AST, Context.Names, facts.Awaited);
+  BoundsOnPaths paths(Context.AST, bounds);
+  RepetitionAnalysis repetition(Context.AST, facts, paths, Context.Strict, /*throughBounds=*/true);
+  WaitRecogniser waits(Context.Names);
+  DeadlinesOnPaths deadlines(Context.AST, waits);
+  TaskAnalysis tasks(facts, repetition, deadlines, Context.Strict);
+  for (const WaitWithoutDeadline &found : tasks.waitsWithoutDeadline()) {
+    const WaitCall &wait = found.Wait->Wait;
+    std::string what = wait.Kind == WaitKind::Database ? "the database" : "the network";
+    PendingFinding finding;
+    finding.Check = Name;
+    finding.Location = wait.Location;
+    if (found.Deadline.State == DeadlineState::TurnedOff) {
+      finding.Message = "missing deadline: '" + wait.Callee + "' waits on " + what +
+                        " after expires_never turned its deadline off, " + taskDescription(*found.Task);
+      finding.Notes.push_back({found.Deadline.TurnedOffAt, "the deadline is turned off here"});
+    } else {
+      finding.Message = "missing deadline: '" + wait.Callee + "' waits on " + what + " with no deadline, " +
+                        taskDescription(*found.Task);
+    }
+    for (const WitnessStep &step : found.Reached) {
+      finding.Notes.push_back({step.Location, step.Note});
+    }
+    const SpawnCall &spawn = *found.Task->Spawn;
+    finding.Notes.push_back({spawn.Location, "the task is started here ('" + spawn.Callee + "')"});
+    if (found.Task->Repeated) {
+      for (const WitnessStep &step : found.Task->Repeated->Steps) {
+        finding.Notes.push_back({step.Location, step.Note});
+      }
+    }
+    finding.Notes.push_back({wait.Location, fixFor(wait.Kind)});
+    finding.Function = describeFunction(found.Wait->Function);
+    finding.Callee = wait.Callee;
+    Context.Report(std::move(finding));
+  }
+}
+
+} // namespace spawnguard
