@@ -7,14 +7,17 @@
 #include "recognisers/BoundRecogniser.hpp"
 
 namespace spawnguard {
-namespace {
 
-std::string taskDescription(const TaskStart &task) {
-  return task.Repeated ? "in a task started once per " + task.Repeated->PerWhat
-                       : std::string("in a task started once (reported because of --strict)");
+std::string MissingDeadlineCheck::message(const std::string &callee, WaitKind kind, bool turnedOff,
+                                          const std::string &perWhat) {
+  std::string what = kind == WaitKind::Database ? "the database" : "the network";
+  std::string task = perWhat.empty() ? std::string("in a task started once (reported because of --strict)")
+                                     : "in a task started once per " + perWhat;
+  return "missing deadline: '" + callee + "' waits on " + what +
+         (turnedOff ? " after expires_never turned its deadline off, " : " with no deadline, ") + task;
 }
 
-const char *fixFor(WaitKind kind) {
+const char *MissingDeadlineCheck::fixNote(WaitKind kind) {
   if (kind == WaitKind::Database) {
     return "give it a deadline: race the query with a timer (co_await (query || timer.async_wait(...))), have a "
            "timer interrupt it (sqlite3_interrupt, PQcancel), or list the project's timeout wrapper under "
@@ -23,8 +26,6 @@ const char *fixFor(WaitKind kind) {
   return "give it a deadline: race it with a timer (co_await (op || timer.async_wait(...))), call expires_after on "
          "the Beast stream first, or bind a cancellation slot a timer emits";
 }
-
-} // namespace
 
 void MissingDeadlineCheck::onEndOfTranslationUnit() {
   const TranslationUnitFacts &facts = Context.Facts;
@@ -39,17 +40,14 @@ void MissingDeadlineCheck::onEndOfTranslationUnit() {
   TaskAnalysis tasks(facts, repetition, deadlines, Context.Strict);
   for (const WaitWithoutDeadline &found : tasks.waitsWithoutDeadline()) {
     const WaitCall &wait = found.Wait->Wait;
-    std::string what = wait.Kind == WaitKind::Database ? "the database" : "the network";
     PendingFinding finding;
     finding.Check = Name;
     finding.Location = wait.Location;
-    if (found.Deadline.State == DeadlineState::TurnedOff) {
-      finding.Message = "missing deadline: '" + wait.Callee + "' waits on " + what +
-                        " after expires_never turned its deadline off, " + taskDescription(*found.Task);
+    bool turnedOff = found.Deadline.State == DeadlineState::TurnedOff;
+    finding.Message = message(wait.Callee, wait.Kind, turnedOff,
+                              found.Task->Repeated ? found.Task->Repeated->PerWhat : std::string());
+    if (turnedOff) {
       finding.Notes.push_back({found.Deadline.TurnedOffAt, "the deadline is turned off here"});
-    } else {
-      finding.Message = "missing deadline: '" + wait.Callee + "' waits on " + what + " with no deadline, " +
-                        taskDescription(*found.Task);
     }
     for (const WitnessStep &step : found.Reached) {
       finding.Notes.push_back({step.Location, step.Note});
@@ -61,7 +59,7 @@ void MissingDeadlineCheck::onEndOfTranslationUnit() {
         finding.Notes.push_back({step.Location, step.Note});
       }
     }
-    finding.Notes.push_back({wait.Location, fixFor(wait.Kind)});
+    finding.Notes.push_back({wait.Location, fixNote(wait.Kind)});
     finding.Function = describeFunction(found.Wait->Function);
     finding.Callee = wait.Callee;
     Context.Report(std::move(finding));

@@ -1,105 +1,167 @@
-// Propagating repetition over the global call graph to a fixed point, one
-// witness chain per function, then reporting what no single unit could.
+// Reporting, over the global call graph, the unbounded spawns and the waits
+// without a deadline that no single translation unit could see.
 #include "summary/CrossTranslationUnitMerge.hpp"
 
+#include "checks/MissingDeadlineCheck.hpp"
 #include "checks/UnboundedSpawnCheck.hpp"
-
-#include <llvm/ADT/StringMap.h>
-#include <llvm/ADT/StringSet.h>
+#include "summary/GlobalCallGraph.hpp"
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <set>
 
 namespace spawnguard {
 namespace {
 
-// Why a function runs once per outside event, seen across translation units.
-struct CrossRepetition {
-  std::string PerWhat;
-  std::vector<SummaryStep> Steps; // from the function's caller outwards to the root
-};
+using Place = std::tuple<std::string, unsigned, unsigned>;
 
-SummaryStep stepAt(const SummaryCall &call) {
-  return {call.Where, call.Kind == EdgeKind::Handler ? "completion handler of an operation started here"
-                                                     : "called from here, in a repeated context"};
-}
-
-class CallGraph {
-public:
-  explicit CallGraph(const std::vector<const TranslationUnitSummary *> &units) : Units(units) {
-    std::set<std::tuple<std::string, std::string, std::string, unsigned, unsigned>> seen;
-    for (const TranslationUnitSummary *unit : Units) {
-      for (const SummaryFunction &function : unit->Functions) {
-        Names.try_emplace(function.Usr, function.Name);
-      }
-      // A function defined in a header is summarised by every unit that
-      // includes it: its calls are kept once.
-      for (const SummaryCall &call : unit->Calls) {
-        if (seen.emplace(call.Caller, call.Callee, call.Where.File, call.Where.Line, call.Where.Column).second) {
-          CallsFrom[call.Caller].push_back(&call);
-        }
-      }
-    }
-  }
-
-  // Seeds: call sites repeated, unbounded, in their own unit, whose callee
-  // that unit does not define; then unbounded calls out of repeated
-  // functions, until nothing changes. The first chain found for a function wins.
-  void propagate() {
-    std::deque<std::string> work;
-    for (const TranslationUnitSummary *unit : Units) {
-      llvm::StringSet<> defined;
-      for (const SummaryFunction &function : unit->Functions) {
-        defined.insert(function.Usr);
-      }
-      for (const SummaryCall &call : unit->Calls) {
-        if (!call.Repeated || call.Repeated->Bounded || defined.contains(call.Callee) ||
-            Repeated.contains(call.Callee)) {
-          continue;
-        }
-        CrossRepetition repetition{call.Repeated->PerWhat, {stepAt(call)}};
-        repetition.Steps.insert(repetition.Steps.end(), call.Repeated->Steps.begin(), call.Repeated->Steps.end());
-        Repeated.try_emplace(call.Callee, std::move(repetition));
-        work.push_back(call.Callee);
-      }
-    }
-    while (!work.empty()) {
-      std::string function = work.front();
-      work.pop_front();
-      auto out = CallsFrom.find(function);
-      if (out == CallsFrom.end()) {
-        continue;
-      }
-      for (const SummaryCall *call : out->second) {
-        // A call the unit saw repeated is decided there (or is a seed above).
-        if (call->Repeated || call->BoundedFromEntry || Repeated.contains(call->Callee)) {
-          continue;
-        }
-        CrossRepetition repetition = Repeated.find(function)->second;
-        repetition.Steps.insert(repetition.Steps.begin(), stepAt(*call));
-        Repeated.try_emplace(call->Callee, std::move(repetition));
-        work.push_back(call->Callee);
-      }
-    }
-  }
-
-  const CrossRepetition *repetitionOf(const std::string &usr) const {
-    auto found = Repeated.find(usr);
-    return found == Repeated.end() ? nullptr : &found->second;
-  }
-
-  std::string nameOf(const std::string &usr) const { return Names.lookup(usr); }
-
-private:
-  const std::vector<const TranslationUnitSummary *> &Units;
-  llvm::StringMap<std::string> Names;
-  llvm::StringMap<std::vector<const SummaryCall *>> CallsFrom;
-  llvm::StringMap<CrossRepetition> Repeated;
-};
+Place placeOf(const FindingLocation &where) { return {where.File, where.Line, where.Column}; }
 
 bool enables(const TranslationUnitSummary &unit, llvm::StringRef check) {
   return std::find(unit.EnabledChecks.begin(), unit.EnabledChecks.end(), check) != unit.EnabledChecks.end();
+}
+
+void addSteps(Finding &finding, const std::vector<SummaryStep> &steps) {
+  for (const SummaryStep &step : steps) {
+    finding.Notes.push_back({step.Where, step.Note});
+  }
+}
+
+// Spawns in functions repeated across units, that their own unit did not
+// decide and no bound covers from the function's entry.
+void reportUnboundedSpawns(const std::vector<const TranslationUnitSummary *> &units, const GlobalCallGraph &graph,
+                           std::vector<Finding> &findings) {
+  std::set<Place> reported;
+  for (const TranslationUnitSummary *unit : units) {
+    if (!enables(*unit, UnboundedSpawnCheck::Name)) {
+      continue;
+    }
+    for (const SummarySpawn &spawn : unit->Spawns) {
+      const CrossRepetition *repetition = graph.repetitionOf(RepetitionKind::Unbounded, spawn.Function);
+      if (repetition == nullptr || spawn.RepeatedHere || spawn.BoundedFromEntry ||
+          !reported.insert(placeOf(spawn.Where)).second) {
+        continue;
+      }
+      Finding finding;
+      finding.Check = UnboundedSpawnCheck::Name;
+      finding.Message = UnboundedSpawnCheck::message(spawn.Callee, repetition->PerWhat);
+      finding.Where = spawn.Where;
+      addSteps(finding, repetition->Steps);
+      finding.Notes.push_back({spawn.Where, UnboundedSpawnCheck::BoundItNote});
+      finding.Function = graph.nameOf(spawn.Function);
+      finding.Callee = spawn.Callee;
+      findings.push_back(std::move(finding));
+    }
+  }
+}
+
+// The work of a spawn that repeats, in its own unit or across units.
+struct TaskStart {
+  const SummarySpawn *Spawn = nullptr;
+  std::string PerWhat;
+  std::vector<SummaryStep> Steps; // what repeats the spawn
+};
+
+class TaskFollower {
+public:
+  TaskFollower(const GlobalCallGraph &graph, std::vector<Finding> &findings) : Graph(graph), Findings(findings) {}
+
+  // Breadth-first through calls, completion handlers and spawned work,
+  // carrying whether a deadline set on the way covers what is reached; each
+  // uncovered wait is reported once, for the first task that reaches it.
+  void follow(const TaskStart &task) {
+    Visit start{task.Spawn->Work, false};
+    std::map<Visit, Arrival> arrivals{{start, {}}};
+    std::deque<Visit> queue{start};
+    auto reach = [&](const Visit &from, const std::string &usr, bool deadlineBefore, const FindingLocation &where,
+                     const char *note) {
+      Visit next{usr, from.second || deadlineBefore};
+      if (arrivals.try_emplace(next, Arrival{from, where, note}).second) {
+        queue.push_back(next);
+      }
+    };
+    while (!queue.empty()) {
+      Visit current = queue.front();
+      queue.pop_front();
+      if (!current.second) {
+        for (const InUnit<SummaryWait> &wait : Graph.waitsIn(current.first)) {
+          if (enables(*wait.Unit, MissingDeadlineCheck::Name) && Reported.insert(placeOf(wait.Summarised->Where)).second) {
+            report(*wait.Summarised, task, reachedFrom(current, start, arrivals));
+          }
+        }
+      }
+      for (const SummaryCall *call : Graph.callsFrom(current.first)) {
+        reach(current, call->Callee, call->DeadlineBefore, call->Where,
+              call->Kind == EdgeKind::Handler ? "the task runs this operation's completion handler"
+                                              : "the task calls this");
+      }
+      for (const InUnit<SummarySpawn> &spawn : Graph.spawnsIn(current.first)) {
+        if (!spawn.Summarised->Work.empty()) {
+          reach(current, spawn.Summarised->Work, spawn.Summarised->DeadlineBefore, spawn.Summarised->Where,
+                "the task starts this work too");
+        }
+      }
+    }
+  }
+
+private:
+  // A function reached in a task, and whether a deadline set on the way covers it.
+  using Visit = std::pair<std::string, bool>;
+  struct Arrival {
+    Visit From;
+    FindingLocation Where;
+    const char *Note = nullptr;
+  };
+
+  static std::vector<SummaryStep> reachedFrom(Visit at, const Visit &start, const std::map<Visit, Arrival> &arrivals) {
+    std::vector<SummaryStep> steps;
+    while (at != start) {
+      const Arrival &arrival = arrivals.find(at)->second;
+      steps.push_back({arrival.Where, arrival.Note});
+      at = arrival.From;
+    }
+    return steps;
+  }
+
+  void report(const SummaryWait &wait, const TaskStart &task, const std::vector<SummaryStep> &reached) {
+    WaitKind kind = wait.Database ? WaitKind::Database : WaitKind::Network;
+    Finding finding;
+    finding.Check = MissingDeadlineCheck::Name;
+    finding.Message = MissingDeadlineCheck::message(wait.Callee, kind, wait.TurnedOffAt.has_value(), task.PerWhat);
+    finding.Where = wait.Where;
+    if (wait.TurnedOffAt) {
+      finding.Notes.push_back({*wait.TurnedOffAt, "the deadline is turned off here"});
+    }
+    addSteps(finding, reached);
+    finding.Notes.push_back({task.Spawn->Where, "the task is started here ('" + task.Spawn->Callee + "')"});
+    addSteps(finding, task.Steps);
+    finding.Notes.push_back({wait.Where, MissingDeadlineCheck::fixNote(kind)});
+    finding.Function = Graph.nameOf(wait.Function);
+    finding.Callee = wait.Callee;
+    Findings.push_back(std::move(finding));
+  }
+
+  const GlobalCallGraph &Graph;
+  std::vector<Finding> &Findings;
+  std::set<Place> Reported;
+};
+
+void reportWaitsWithoutDeadline(const std::vector<const TranslationUnitSummary *> &units,
+                                const GlobalCallGraph &graph, std::vector<Finding> &findings) {
+  TaskFollower follower(graph, findings);
+  for (const TranslationUnitSummary *unit : units) {
+    for (const SummarySpawn &spawn : unit->Spawns) {
+      if (spawn.Work.empty()) {
+        continue;
+      }
+      if (spawn.TaskRepeated) {
+        follower.follow({&spawn, spawn.TaskRepeated->PerWhat, spawn.TaskRepeated->Steps});
+      } else if (const CrossRepetition *repetition = graph.repetitionOf(RepetitionKind::Task, spawn.Function)) {
+        follower.follow({&spawn, repetition->PerWhat, repetition->Steps});
+      }
+    }
+  }
 }
 
 } // namespace
@@ -111,34 +173,12 @@ std::vector<Finding> crossTranslationUnitFindings(const std::vector<TranslationU
   }
   std::sort(units.begin(), units.end(),
             [](const TranslationUnitSummary *a, const TranslationUnitSummary *b) { return a->File < b->File; });
-  CallGraph graph(units);
-  graph.propagate();
-
+  GlobalCallGraph graph(units);
+  graph.propagate(RepetitionKind::Unbounded);
+  graph.propagate(RepetitionKind::Task);
   std::vector<Finding> findings;
-  std::set<std::tuple<std::string, unsigned, unsigned>> reported;
-  for (const TranslationUnitSummary *unit : units) {
-    if (!enables(*unit, UnboundedSpawnCheck::Name)) {
-      continue;
-    }
-    for (const SummarySpawn &spawn : unit->Spawns) {
-      const CrossRepetition *repetition = graph.repetitionOf(spawn.Function);
-      if (repetition == nullptr || spawn.RepeatedHere || spawn.BoundedFromEntry ||
-          !reported.emplace(spawn.Where.File, spawn.Where.Line, spawn.Where.Column).second) {
-        continue;
-      }
-      Finding finding;
-      finding.Check = UnboundedSpawnCheck::Name;
-      finding.Message = UnboundedSpawnCheck::message(spawn.Callee, repetition->PerWhat);
-      finding.Where = spawn.Where;
-      for (const SummaryStep &step : repetition->Steps) {
-        finding.Notes.push_back({step.Where, step.Note});
-      }
-      finding.Notes.push_back({spawn.Where, UnboundedSpawnCheck::BoundItNote});
-      finding.Function = graph.nameOf(spawn.Function);
-      finding.Callee = spawn.Callee;
-      findings.push_back(std::move(finding));
-    }
-  }
+  reportUnboundedSpawns(units, graph, findings);
+  reportWaitsWithoutDeadline(units, graph, findings);
   return findings;
 }
 

@@ -3,6 +3,7 @@
 
 #include "analysis/AstNavigation.hpp"
 #include "analysis/BoundsOnPaths.hpp"
+#include "analysis/DeadlinesOnPaths.hpp"
 #include "analysis/Repetition.hpp"
 #include "output/SourceLocate.hpp"
 #include "recognisers/BoundRecogniser.hpp"
@@ -17,8 +18,10 @@ class SummaryBuilder {
 public:
   SummaryBuilder(clang::ASTContext &context, const RecogniserNames &names, const TranslationUnitFacts &facts,
                  bool strict)
-      : Sources(context.getSourceManager()), Facts(facts),
-        Bounds(context, names, facts.Awaited), Paths(context, Bounds), Repeats(context, facts, Paths, strict) {}
+      : Sources(context.getSourceManager()), Facts(facts), Bounds(context, names, facts.Awaited),
+        Paths(context, Bounds), Repeats(context, facts, Paths, strict),
+        TaskRepeats(context, facts, Paths, strict, /*throughBounds=*/true), Waits(names),
+        Deadlines(context, Waits) {}
 
   TranslationUnitSummary build() {
     TranslationUnitSummary summary;
@@ -43,8 +46,13 @@ public:
       summarised.Where = locate(Sources, spawn.Location);
       summarised.BoundedFromEntry = Paths.boundedInFunction(spawn.Context, spawn.Anchor, spawn.Work);
       summarised.RepeatedHere = Repeats.repetitionOf(spawn.Anchor, spawn.Context, spawn.Work).has_value();
+      summarised.TaskRepeated = asLocal(TaskRepeats.repetitionOf(spawn.Anchor, spawn.Context, spawn.Work));
+      summarised.DeadlineBefore = deadlineBefore(spawn.Context, spawn.Anchor);
       summary.Spawns.push_back(std::move(summarised));
       noteDefined(summary, spawn.Context);
+    }
+    for (const WaitSite &wait : Facts.Waits) {
+      addWait(summary, wait);
     }
     return summary;
   }
@@ -60,22 +68,59 @@ private:
     }
     call.Kind = kind;
     call.Where = locate(Sources, site->getExprLoc());
-    if (std::optional<Repetition> repeated = Repeats.repetitionOf(site, caller, callee)) {
-      LocalRepetition local;
-      local.PerWhat = repeated->PerWhat;
-      local.Bounded = repeated->Bounded;
-      for (const WitnessStep &step : repeated->Steps) {
-        local.Steps.push_back({locate(Sources, step.Location), step.Note});
-      }
-      call.Repeated = std::move(local);
-    } else {
+    call.Repeated = asLocal(Repeats.repetitionOf(site, caller, callee));
+    if (!call.Repeated) {
       // Only read when the caller repeats as a whole (a CFG per caller, so
       // not built for calls this unit already decided).
       call.BoundedFromEntry = Paths.boundedInFunction(caller, site, callee);
     }
+    call.TaskRepeated = asLocal(TaskRepeats.repetitionOf(site, caller, callee));
+    call.DeadlineBefore = deadlineBefore(caller, site);
     summary.Calls.push_back(std::move(call));
     noteDefined(summary, caller);
     noteDefined(summary, callee);
+  }
+
+  // Waits a deadline inside their own function covers are left out.
+  void addWait(TranslationUnitSummary &summary, const WaitSite &wait) {
+    std::string function = usrOf(wait.Function);
+    if (function.empty() || Deadlines.carriesOwnDeadline(wait.Wait.Call)) {
+      return;
+    }
+    DeadlineOnPath deadline = Deadlines.at(wait.Function, wait.Wait.Call);
+    if (deadline.State == DeadlineState::Set) {
+      return;
+    }
+    SummaryWait summarised;
+    summarised.Function = function;
+    summarised.Callee = wait.Wait.Callee;
+    summarised.Database = wait.Wait.Kind == WaitKind::Database;
+    summarised.Where = locate(Sources, wait.Wait.Location);
+    if (deadline.State == DeadlineState::TurnedOff) {
+      summarised.TurnedOffAt = locate(Sources, deadline.TurnedOffAt);
+    }
+    summary.Waits.push_back(std::move(summarised));
+    noteDefined(summary, wait.Function);
+  }
+
+  // As spawnguard-missing-deadline decides it when following a task.
+  bool deadlineBefore(const clang::FunctionDecl *function, const clang::Expr *site) {
+    const auto *call = llvm::dyn_cast<clang::CallExpr>(site);
+    return (call != nullptr && Deadlines.carriesOwnDeadline(call)) ||
+           Deadlines.at(function, site).State == DeadlineState::Set;
+  }
+
+  std::optional<LocalRepetition> asLocal(const std::optional<Repetition> &repeated) {
+    if (!repeated) {
+      return std::nullopt;
+    }
+    LocalRepetition result;
+    result.PerWhat = repeated->PerWhat;
+    result.Bounded = repeated->Bounded;
+    for (const WitnessStep &step : repeated->Steps) {
+      result.Steps.push_back({locate(Sources, step.Location), step.Note});
+    }
+    return result;
   }
 
   // Lists a function once, when its body is in this translation unit.
@@ -108,6 +153,9 @@ private:
   BoundRecogniser Bounds;
   BoundsOnPaths Paths;
   RepetitionAnalysis Repeats;
+  RepetitionAnalysis TaskRepeats;
+  WaitRecogniser Waits;
+  DeadlinesOnPaths Deadlines;
   llvm::DenseMap<const clang::FunctionDecl *, std::string> Usrs;
   llvm::StringSet<> Listed;
 };

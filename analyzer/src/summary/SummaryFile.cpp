@@ -42,16 +42,28 @@ std::set<std::string> referencedFiles(const TranslationUnitSummary &summary) {
   for (const SummaryFunction &function : summary.Functions) {
     files.insert(function.Where.File);
   }
+  auto insertSteps = [&files](const std::optional<LocalRepetition> &repetition) {
+    if (!repetition) {
+      return;
+    }
+    for (const SummaryStep &step : repetition->Steps) {
+      files.insert(step.Where.File);
+    }
+  };
   for (const SummaryCall &call : summary.Calls) {
     files.insert(call.Where.File);
-    if (call.Repeated) {
-      for (const SummaryStep &step : call.Repeated->Steps) {
-        files.insert(step.Where.File);
-      }
-    }
+    insertSteps(call.Repeated);
+    insertSteps(call.TaskRepeated);
   }
   for (const SummarySpawn &spawn : summary.Spawns) {
     files.insert(spawn.Where.File);
+    insertSteps(spawn.TaskRepeated);
+  }
+  for (const SummaryWait &wait : summary.Waits) {
+    files.insert(wait.Where.File);
+    if (wait.TurnedOffAt) {
+      files.insert(wait.TurnedOffAt->File);
+    }
   }
   for (const Finding &finding : summary.Findings) {
     files.insert(finding.Where.File);

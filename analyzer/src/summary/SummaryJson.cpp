@@ -70,13 +70,19 @@ bool fromJSON(const json::Value &value, LocalRepetition &repetition, json::Path 
          mapper.map("bounded", repetition.Bounded);
 }
 
+json::Value optional(const std::optional<LocalRepetition> &repetition) {
+  return repetition ? toJSON(*repetition) : json::Value(nullptr);
+}
+
 json::Value toJSON(const SummaryCall &call) {
   return json::Object{{"caller", call.Caller},
                       {"callee", call.Callee},
                       {"kind", call.Kind == EdgeKind::Handler ? "handler" : "call"},
                       {"where", call.Where},
                       {"boundedFromEntry", call.BoundedFromEntry},
-                      {"repeated", call.Repeated ? toJSON(*call.Repeated) : json::Value(nullptr)}};
+                      {"repeated", optional(call.Repeated)},
+                      {"taskRepeated", optional(call.TaskRepeated)},
+                      {"deadlineBefore", call.DeadlineBefore}};
 }
 
 bool fromJSON(const json::Value &value, SummaryCall &call, json::Path path) {
@@ -84,7 +90,8 @@ bool fromJSON(const json::Value &value, SummaryCall &call, json::Path path) {
   std::string kind;
   if (!mapper || !mapper.map("caller", call.Caller) || !mapper.map("callee", call.Callee) ||
       !mapper.map("kind", kind) || !mapper.map("where", call.Where) ||
-      !mapper.map("boundedFromEntry", call.BoundedFromEntry) || !mapper.map("repeated", call.Repeated)) {
+      !mapper.map("boundedFromEntry", call.BoundedFromEntry) || !mapper.map("repeated", call.Repeated) ||
+      !mapper.map("taskRepeated", call.TaskRepeated) || !mapper.map("deadlineBefore", call.DeadlineBefore)) {
     return false;
   }
   if (kind != "call" && kind != "handler") {
@@ -101,20 +108,39 @@ json::Value toJSON(const SummarySpawn &spawn) {
                       {"work", spawn.Work},
                       {"where", spawn.Where},
                       {"boundedFromEntry", spawn.BoundedFromEntry},
-                      {"repeatedHere", spawn.RepeatedHere}};
+                      {"repeatedHere", spawn.RepeatedHere},
+                      {"taskRepeated", optional(spawn.TaskRepeated)},
+                      {"deadlineBefore", spawn.DeadlineBefore}};
 }
 
 bool fromJSON(const json::Value &value, SummarySpawn &spawn, json::Path path) {
   json::ObjectMapper mapper(value, path);
   return mapper && mapper.map("function", spawn.Function) && mapper.map("callee", spawn.Callee) &&
          mapper.map("work", spawn.Work) && mapper.map("where", spawn.Where) &&
-         mapper.map("boundedFromEntry", spawn.BoundedFromEntry) && mapper.map("repeatedHere", spawn.RepeatedHere);
+         mapper.map("boundedFromEntry", spawn.BoundedFromEntry) && mapper.map("repeatedHere", spawn.RepeatedHere) &&
+         mapper.map("taskRepeated", spawn.TaskRepeated) && mapper.map("deadlineBefore", spawn.DeadlineBefore);
+}
+
+json::Value toJSON(const SummaryWait &wait) {
+  return json::Object{{"function", wait.Function},
+                      {"callee", wait.Callee},
+                      {"database", wait.Database},
+                      {"where", wait.Where},
+                      {"turnedOffAt", wait.TurnedOffAt ? toJSON(*wait.TurnedOffAt) : json::Value(nullptr)}};
+}
+
+bool fromJSON(const json::Value &value, SummaryWait &wait, json::Path path) {
+  json::ObjectMapper mapper(value, path);
+  return mapper && mapper.map("function", wait.Function) && mapper.map("callee", wait.Callee) &&
+         mapper.map("database", wait.Database) && mapper.map("where", wait.Where) &&
+         mapper.map("turnedOffAt", wait.TurnedOffAt);
 }
 
 json::Value toJSON(const TranslationUnitSummary &summary) {
   return json::Object{{"translationUnit", summary.File}, {"enabledChecks", summary.EnabledChecks},
                       {"functions", summary.Functions},  {"calls", summary.Calls},
-                      {"spawns", summary.Spawns},        {"findings", summary.Findings}};
+                      {"spawns", summary.Spawns},        {"waits", summary.Waits},
+                      {"findings", summary.Findings}};
 }
 
 bool fromJSON(const json::Value &value, TranslationUnitSummary &summary, json::Path path) {
@@ -122,7 +148,7 @@ bool fromJSON(const json::Value &value, TranslationUnitSummary &summary, json::P
   return mapper && mapper.map("translationUnit", summary.File) &&
          mapper.map("enabledChecks", summary.EnabledChecks) && mapper.map("functions", summary.Functions) &&
          mapper.map("calls", summary.Calls) && mapper.map("spawns", summary.Spawns) &&
-         mapper.map("findings", summary.Findings);
+         mapper.map("waits", summary.Waits) && mapper.map("findings", summary.Findings);
 }
 
 } // namespace spawnguard

@@ -13,7 +13,7 @@
 namespace spawnguard {
 
 // Bumped whenever the meaning or the shape of a summary changes.
-inline constexpr int SummaryFormatVersion = 1;
+inline constexpr int SummaryFormatVersion = 2;
 
 struct SummaryFunction {
   std::string Usr;
@@ -44,6 +44,12 @@ struct SummaryCall {
   // entry (computed only when Repeated is empty: the merge reads it only then).
   bool BoundedFromEntry = false;
   std::optional<LocalRepetition> Repeated;
+  // How the call repeats counting bounded repetition too (a task is a task
+  // however many run at once): what spawnguard-missing-deadline follows.
+  std::optional<LocalRepetition> TaskRepeated;
+  // A deadline set before the call (on every path from the caller's entry,
+  // or carried by the call itself) covers what the callee waits on.
+  bool DeadlineBefore = false;
 };
 
 struct SummarySpawn {
@@ -53,6 +59,19 @@ struct SummarySpawn {
   FindingLocation Where;
   bool BoundedFromEntry = false;
   bool RepeatedHere = false; // this unit already decided it (reported or bounded)
+  // The spawn repeats in this unit, bounded or not: its work is a task.
+  std::optional<LocalRepetition> TaskRepeated;
+  bool DeadlineBefore = false; // a deadline set before the spawn covers the work
+};
+
+// A wait on the network or a database that nothing inside its own function
+// gives a deadline; whether one set by a caller covers it is the merge's question.
+struct SummaryWait {
+  std::string Function; // USR
+  std::string Callee;   // "boost::asio::basic_stream_socket::async_read_some"
+  bool Database = false; // a configured database wait, else the network
+  FindingLocation Where;
+  std::optional<FindingLocation> TurnedOffAt; // expires_never on some path before it
 };
 
 struct TranslationUnitSummary {
@@ -61,6 +80,7 @@ struct TranslationUnitSummary {
   std::vector<SummaryFunction> Functions; // defined in this unit
   std::vector<SummaryCall> Calls;
   std::vector<SummarySpawn> Spawns;
+  std::vector<SummaryWait> Waits;
   std::vector<Finding> Findings; // this unit's own, after NOLINT and skip paths
 };
 

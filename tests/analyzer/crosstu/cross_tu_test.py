@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Cross-translation-unit linting as CI meets it: the fixture project of
 fixtures/analyzer/cross-tu (the accept loop in server.cpp, the spawn in
-session.cpp, the spawned handler in handler.cpp), copied into a fresh folder
+session.cpp, the spawned handler and its waits in handler.cpp), copied into a fresh folder
 with its own compile database. A whole run and two shards merged must print
 the same bytes; summaries that are broken, of another version, or older than
 their sources stop the merge with exit status 2.
@@ -100,6 +100,29 @@ class CrossTranslationUnitTest(unittest.TestCase):
         self.assertEqual(notes[1][2], "repeated by this loop")
         self.assertTrue(notes[2][2].startswith("bound it:"))
 
+    def test_whole_run_reports_the_wait_in_a_task_spawned_from_another_file(self):
+        handler = self.project.path("handler.cpp")
+        read = line_of(handler, "socket.async_read_some(net::buffer(data), net::use_awaitable);")
+        [finding] = [f for f in self.findings(self.whole["jsonl"])
+                     if f["file"] == "src/handler.cpp" and f["line"] == read]
+        self.assertEqual(finding["check"], "spawnguard-missing-deadline")
+        self.assertEqual(finding["message"], "missing deadline: 'boost::asio::basic_stream_socket::async_read_some' "
+                                             "waits on the network with no deadline, in a task started once per "
+                                             "accepted connection")
+        self.assertEqual(finding["function"], "handle")
+        notes = [(note["file"], note["line"], note["message"]) for note in finding["notes"]]
+        spawn = line_of(self.project.path("session.cpp"), "handle(std::move(socket)), net::detached);\n")
+        self.assertEqual(notes[0], ("src/session.cpp", spawn, "the task is started here ('boost::asio::co_spawn')"))
+        self.assertEqual(notes[1][1:], (line_of(self.project.path("server.cpp"), "start_session(std::move(socket));"),
+                                        "called from here, in a repeated context"))
+        self.assertEqual(notes[2][2], "repeated by this loop")
+        self.assertTrue(notes[3][2].startswith("give it a deadline:"))
+
+    def test_a_task_whose_wait_races_a_timer_is_not_reported(self):
+        timed = line_of(self.project.path("handler.cpp"), "co_await (socket.async_read_some")
+        self.assertFalse([f for f in self.findings(self.whole["jsonl"])
+                          if f["file"] == "src/handler.cpp" and f["line"] == timed])
+
     def test_merged_findings_render_with_source_line_and_caret_like_local_ones(self):
         [finding] = self.spawn_in_session(self.findings(self.whole["jsonl"]))
         line, column = finding["line"], finding["column"]
@@ -186,7 +209,7 @@ class BadSummaryTest(unittest.TestCase):
         document["version"] = 99
         with open(path, "w") as out:
             json.dump(document, out)
-        self.assert_merge_fails("has format version 99, this spawnguard-lint reads version 1")
+        self.assert_merge_fails("has format version 99, this spawnguard-lint reads version 2")
 
     def test_a_summary_with_a_missing_field_says_where(self):
         path = self.summary_of("session.cpp")
