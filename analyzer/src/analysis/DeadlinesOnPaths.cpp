@@ -71,9 +71,35 @@ DeadlineOnPath DeadlinesOnPaths::at(const clang::FunctionDecl *function, const c
   return result;
 }
 
-bool DeadlinesOnPaths::carriesOwnDeadline(const clang::CallExpr *wait) const {
+bool DeadlinesOnPaths::endsTheOtherSide(const clang::Expr *side, bool bothMustSucceed) const {
+  return anyNode(side, true, [&](const clang::Stmt *node) {
+    const auto *call = llvm::dyn_cast<clang::CallExpr>(node);
+    if (call == nullptr) {
+      return false;
+    }
+    if (Waits.isTimerWait(call)) {
+      return !bothMustSucceed; // a && b waits for the timer and the operation both
+    }
+    // A watchdog coroutine: waits on a timer; under && it must also fail (throw) to cancel the other side.
+    const clang::FunctionDecl *callee = call->getDirectCallee();
+    const clang::FunctionDecl *definition = callee != nullptr ? callee->getDefinition() : nullptr;
+    const clang::Stmt *body = definition != nullptr ? analysableBody(definition) : nullptr;
+    if (body == nullptr || inSystemHeader(Context.getSourceManager(), definition->getLocation())) {
+      return false;
+    }
+    bool waitsOnTimer = anyNode(body, true, [this](const clang::Stmt *inner) {
+      const auto *innerCall = llvm::dyn_cast<clang::CallExpr>(inner);
+      return innerCall != nullptr && Waits.isTimerWait(innerCall);
+    });
+    return waitsOnTimer && (!bothMustSucceed || anyNode(body, true, [](const clang::Stmt *inner) {
+                              return llvm::isa<clang::CXXThrowExpr>(inner);
+                            }));
+  });
+}
+
+bool DeadlinesOnPaths::carriesOwnDeadline(const clang::CallExpr *site) const {
   bool inArguments = false;
-  for (const clang::Expr *argument : wait->arguments()) {
+  for (const clang::Expr *argument : site->arguments()) {
     inArguments = inArguments || anyNode(argument, true, [this](const clang::Stmt *node) {
       return isDeadlineEvent(node);
     });
@@ -81,22 +107,18 @@ bool DeadlinesOnPaths::carriesOwnDeadline(const clang::CallExpr *wait) const {
   if (inArguments) {
     return true;
   }
-  // Up through the expression that holds the wait: a race with a timer, or a deadline function around it.
-  const clang::Stmt *child = wait;
-  clang::DynTypedNode parent = meaningfulParent(Context, wait);
+  // Up through the expression that holds the site: a race with a timer, or a deadline function around it.
+  const clang::Stmt *child = site;
+  clang::DynTypedNode parent = meaningfulParent(Context, site);
   while (const auto *expr = parent.get<clang::Expr>()) {
     if (llvm::isa<clang::LambdaExpr>(expr)) {
       break;
     }
     if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(expr);
-        op != nullptr && op->getOperator() == clang::OO_PipePipe) {
+        op != nullptr && (op->getOperator() == clang::OO_PipePipe || op->getOperator() == clang::OO_AmpAmp)) {
       for (const clang::Expr *side : op->arguments()) {
-        bool racesTimer = anyNode(side, true, [this](const clang::Stmt *node) {
-          const auto *call = llvm::dyn_cast<clang::CallExpr>(node);
-          return call != nullptr && Waits.isTimerWait(call);
-        });
-        if (side != child && !anyNode(side, true, [child](const clang::Stmt *node) { return node == child; }) &&
-            racesTimer) {
+        bool holdsSite = anyNode(side, true, [child](const clang::Stmt *node) { return node == child; });
+        if (!holdsSite && endsTheOtherSide(side, op->getOperator() == clang::OO_AmpAmp)) {
           return true;
         }
       }

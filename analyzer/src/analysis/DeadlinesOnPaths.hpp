@@ -30,12 +30,16 @@ public:
   // leads to one) on every path from the start of function.
   DeadlineOnPath at(const clang::FunctionDecl *function, const clang::Expr *site);
 
-  // Whether the wait brings its own deadline: an awaitable-operator race with
-  // a timer (op || timer.async_wait(...)), a deadline call in its arguments
+  // Whether the site (a wait, or a call leading to one) brings its own
+  // deadline: an awaitable-operator race with a timer (op ||
+  // timer.async_wait(...)) or with a watchdog coroutine (one that waits on a
+  // timer; under && one that also throws), a deadline call in its arguments
   // (bind_cancellation_slot, cancel_after), or a deadline call around it.
-  bool carriesOwnDeadline(const clang::CallExpr *wait) const;
+  bool carriesOwnDeadline(const clang::CallExpr *site) const;
 
 private:
+  // Whether the other side of an awaitable operator ends the site's wait.
+  bool endsTheOtherSide(const clang::Expr *side, bool bothMustSucceed) const;
   bool isDeadlineEvent(const clang::Stmt *stmt) const;
 
   clang::ASTContext &Context;

@@ -56,7 +56,9 @@ void TaskAnalysis::follow(const TaskStart &task, llvm::DenseSet<const clang::Cal
   std::deque<Visit> queue{start};
   auto reach = [&](const Visit &from, const clang::FunctionDecl *function, const clang::Expr *site,
                    const char *note) {
-    bool covered = from.second || Deadlines.at(from.first, site).State == DeadlineState::Set;
+    const auto *call = llvm::dyn_cast<clang::CallExpr>(site);
+    bool covered = from.second || (call != nullptr && Deadlines.carriesOwnDeadline(call)) ||
+                   Deadlines.at(from.first, site).State == DeadlineState::Set;
     Visit next{function, covered};
     if (arrivals.try_emplace(next, Arrival{from, site->getExprLoc(), note}).second) {
       queue.push_back(next);

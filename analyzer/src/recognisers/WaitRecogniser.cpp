@@ -92,8 +92,13 @@ bool WaitRecogniser::isDeadline(const clang::CallExpr *call) const {
   if (Names.DeadlineFunctions.contains(callee)) {
     return true;
   }
-  // Beast's stream timeouts, whichever layer (tcp_stream, ssl_stream's lowest layer) declares them.
+  // Beast's stream timeouts, whichever layer (tcp_stream, ssl_stream's lowest layer) declares them,
+  // and a websocket stream's timeout option (idle timeout with pings).
   llvm::StringRef name = identifierOf(callee);
+  if (name == "set_option" && call->getNumArgs() > 0 && inAsioNamespace(callee)) {
+    const clang::CXXRecordDecl *option = recordOf(call->getArg(call->getNumArgs() - 1)->getType());
+    return option != nullptr && NameList::qualifiedName(option) == "boost::beast::websocket::stream_base::timeout";
+  }
   return (name == "expires_after" || name == "expires_at") && inAsioNamespace(callee) &&
          !isTimerType(objectOf(call) != nullptr ? objectOf(call)->getType() : clang::QualType());
 }

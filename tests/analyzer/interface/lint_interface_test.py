@@ -258,6 +258,54 @@ class SelectionTest(unittest.TestCase):
         self.assertIn("spawnguard-detached-thread", result.stdout)
 
 
+class MissingDeadlineTest(unittest.TestCase):
+    """Configured waits and deadlines, --strict, NOLINT on spawnguard-missing-deadline."""
+
+    def setUp(self):
+        self.project = Project("deadlines.cpp")
+
+    def tearDown(self):
+        self.project.cleanup()
+
+    def deadline_findings(self, *args):
+        return [(f["function"], f["callee"], f["line"])
+                for f in self.project.findings("--checks", "-*,spawnguard-missing-deadline", *args,
+                                               files=["deadlines.cpp"])]
+
+    def line(self, text):
+        return line_of(self.project.path("deadlines.cpp"), text)
+
+    def test_a_project_query_is_a_wait_only_once_configured(self):
+        self.assertEqual(self.deadline_findings(), [])
+        self.project.write(".spawnguard.yaml", "wait-functions: ['::db::query']\n")
+        self.assertEqual(self.deadline_findings(),
+                         [("audit_plain", "db::query", self.line("insert into audit values (1)")),
+                          ("audit_with_timeout", "db::query", self.line("insert into audit values (2)"))])
+
+    def test_a_configured_deadline_function_before_the_wait_gives_it_a_deadline(self):
+        self.project.write(".spawnguard.yaml",
+                           "wait-functions: ['::db::query']\ndeadline-functions: ['::db::set_timeout']\n")
+        self.assertEqual(self.deadline_findings(),
+                         [("audit_plain", "db::query", self.line("insert into audit values (1)"))])
+
+    def test_strict_mode_also_reports_a_task_started_once(self):
+        self.project.write(".spawnguard.yaml",
+                           "wait-functions: ['::db::query']\ndeadline-functions: ['::db::set_timeout']\n")
+        once = ("listener", "boost::asio::basic_stream_socket::async_read_some",
+                self.line("co_await first.async_read_some"))
+        strict = self.deadline_findings("--strict")
+        self.assertIn(once, strict)
+        self.assertNotIn(once, self.deadline_findings())
+        message = [f["message"] for f in self.project.findings("--strict", files=["deadlines.cpp"])
+                   if f["function"] == "listener" and f["check"] == "spawnguard-missing-deadline"]
+        self.assertEqual(message, ["missing deadline: 'boost::asio::basic_stream_socket::async_read_some' waits "
+                                   "on the network with no deadline, in a task started once (reported because "
+                                   "of --strict)"])
+
+    def test_nolint_names_the_missing_deadline_check(self):
+        self.assertNotIn("echo_suppressed", [function for function, _, _ in self.deadline_findings("--strict")])
+
+
 if __name__ == "__main__":
     LINT = os.path.abspath(sys.argv.pop(1))
     unittest.main()
