@@ -220,6 +220,12 @@ int runDriver(int argc, const char **argv) {
     return fail("--summaries-dir writes what the cross-translation-unit merge needs; --no-cross-tu turns it off",
                 "drop one of the two");
   }
+  if (!options::SummariesDir.empty() &&
+      (!options::Baseline.empty() || !options::WriteBaseline.empty() || !options::OutputFile.empty())) {
+    return fail("--summaries-dir writes summaries and reports nothing: --baseline, --write-baseline and -o "
+                "belong to the run that reports",
+                "pass them to the --merge run");
+  }
   if (options::BuildPath.empty()) {
     return fail("no build directory: pass -p BUILD_DIR (the folder with compile_commands.json)");
   }
