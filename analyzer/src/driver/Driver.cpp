@@ -283,11 +283,17 @@ int runDriver(int argc, const char **argv) {
   std::vector<TranslationUnitResult> results(toLint.size());
   llvm::CrashRecoveryContext::Enable();
   {
+    // ClangTool changes the process's working directory to each command's
+    // and back; parallel TUs interleave those changes, so the directory is
+    // put back here, for the relative paths given to -o and the others.
+    llvm::SmallString<256> workingDirectory;
+    llvm::sys::fs::current_path(workingDirectory);
     llvm::DefaultThreadPool pool(llvm::hardware_concurrency(std::max(1U, unsigned(options::Jobs))));
     for (size_t index = 0; index < toLint.size(); ++index) {
       pool.async([&, index] { results[index] = lintTranslationUnit(*database, toLint[index], *settingsOf[index]); });
     }
     pool.wait();
+    llvm::sys::fs::set_current_path(workingDirectory);
   }
 
   std::vector<Finding> findings;

@@ -42,19 +42,20 @@ class Project:
 
     def lint(self, *args):
         command = [LINT, "--root", self.root, *args]
-        return subprocess.run(command, capture_output=True, text=True, timeout=600)
+        return subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=self.root)
 
     def whole_run(self, *args):
         return self.lint("-p", os.path.join(self.root, "build"), "--jobs", "2", *args)
 
     def write_shards(self, count):
-        """Lints the files in count shards (every count-th file); returns their folders."""
+        """Lints the files in count shards (every count-th file, two TUs at a time,
+        the folder named relative to the working directory); returns their folders."""
         folders = []
         for shard in range(count):
             folder = os.path.join(self.root, f"summaries-{shard}")
             shutil.rmtree(folder, ignore_errors=True)
-            result = self.lint("-p", os.path.join(self.root, "build"), "--summaries-dir", folder,
-                               *self.files[shard::count])
+            result = self.lint("-p", os.path.join(self.root, "build"), "--jobs", "2",
+                               "--summaries-dir", os.path.relpath(folder, self.root), *self.files[shard::count])
             if result.returncode != 0 or result.stdout:
                 raise AssertionError(f"shard {shard}: exit {result.returncode}\n{result.stdout}{result.stderr}")
             folders.append(folder)
@@ -156,7 +157,7 @@ class CrossTranslationUnitTest(unittest.TestCase):
         again = self.project.merge(self.shards, "--baseline", baseline)
         self.assertEqual((again.returncode, again.stdout), (0, ""), again.stderr)
 
-    def test_a_shard_prints_nothing_and_writes_one_summary_per_file(self):
+    def test_a_shard_prints_nothing_and_writes_one_summary_per_file_where_it_was_told(self):
         names = sorted(name for folder in self.shards for name in os.listdir(folder))
         self.assertEqual(len(names), len(self.project.files))
         self.assertTrue(all(name.endswith(".summary.json") for name in names))
@@ -261,5 +262,5 @@ class BadSummaryTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    LINT, FIXTURE = sys.argv[1], os.path.abspath(sys.argv[2])
+    LINT, FIXTURE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     unittest.main(argv=[sys.argv[0], *sys.argv[3:]], verbosity=2)
