@@ -18,6 +18,7 @@
 #include <llvm/Support/CrashRecoveryContext.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
+#include <llvm/Support/VirtualFileSystem.h>
 
 namespace spawnguard {
 namespace {
@@ -138,7 +139,10 @@ TranslationUnitResult lintTranslationUnit(const clang::tooling::CompilationDatab
                                           const std::string &file, const LintSettings &settings) {
   TranslationUnitResult result;
   result.File = file;
-  clang::tooling::ClangTool tool(database, {file});
+  // A physical file system of its own, whose working directory is the TU's
+  // and not the process's: TUs parsed in parallel cannot move each other's.
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> files(llvm::vfs::createPhysicalFileSystem().release());
+  clang::tooling::ClangTool tool(database, {file}, std::make_shared<clang::PCHContainerOperations>(), files);
   tool.appendArgumentsAdjuster(clang::tooling::getInsertArgumentAdjuster(
       "-resource-dir=" SPAWNGUARD_CLANG_RESOURCE_DIR, clang::tooling::ArgumentInsertPosition::END));
   llvm::raw_string_ostream errors(result.Errors);
