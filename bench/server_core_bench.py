@@ -14,6 +14,7 @@ Last line: "server conns=... rps=... p50_ms=... p99_ms=... p999_ms=...
 bytes_per_conn=... guard_rps_ratio=...".
 """
 import argparse
+import http.client
 import json
 import os
 import re
@@ -54,6 +55,15 @@ def open_fds(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
+def take_service_time(port):
+    """The server core's own time per request since the previous read
+    (/debug/service-time: from the loop picking up a request's first byte to
+    its response written)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/debug/service-time")
+    return json.loads(connection.getresponse().read())
+
+
 def load_average():
     return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
@@ -77,7 +87,18 @@ class Service:
         self.process.wait(timeout=10)
 
 
-def load(args, service, rate, duration_s, hold_idle_s=0.0, warmup_s=0.0, on_open=None):
+def set_realtime(pid, on):
+    """SCHED_FIFO priority 1 for one thread (the service's event loop, the
+    single-threaded loadgen), or back to SCHED_OTHER."""
+    policy, priority = (os.SCHED_FIFO, 1) if on else (os.SCHED_OTHER, 0)
+    try:
+        os.sched_setscheduler(pid, policy, os.sched_param(priority))
+    except PermissionError:
+        sys.exit("server_core_bench: --realtime needs root or CAP_SYS_NICE (run without it)")
+
+
+def load(args, service, rate, duration_s, hold_idle_s=0.0, warmup_s=0.0, on_open=None,
+         realtime=False):
     """One load generator run; returns its summary plus, over the measured
     window (after hold and warm-up), the loadgen's CPU use and the service
     loop's run-queue wait and involuntary context switches."""
@@ -85,6 +106,8 @@ def load(args, service, rate, duration_s, hold_idle_s=0.0, warmup_s=0.0, on_open
                "--hold-idle-s", str(hold_idle_s), "--warmup-s", str(warmup_s), "--rate", str(rate),
                "--duration-s", str(duration_s), "--timeout-ms", "5000", "--body-bytes", "64"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if realtime:
+        set_realtime(process.pid, True)
     samples = []  # (wall time, loadgen cpu s, service cpu s, service run-queue wait s, switches)
 
     def sample():
@@ -103,11 +126,16 @@ def load(args, service, rate, duration_s, hold_idle_s=0.0, warmup_s=0.0, on_open
     opened_at = time.monotonic()
     if "connections open" not in opened:
         sys.exit(f"server_core_bench: load generator failed: {opened!r}")
+    # The server's own times: reset when the measured window starts.
+    window_start = threading.Timer(hold_idle_s + warmup_s, take_service_time, [service.port])
+    window_start.start()
     if on_open:
         on_open()
     stdout, _ = process.communicate(timeout=duration_s + hold_idle_s + 60)
     sampler.join()
+    window_start.join()
     summary = json.loads(stdout.strip().splitlines()[-1])
+    summary["service_time_ms"] = take_service_time(service.port)
     window = [s for s in samples if s[0] >= opened_at + hold_idle_s + warmup_s]
     summary["loadgen_cpu"] = summary["service_cpu"] = float("nan")
     summary["service_wait_ms_per_s"] = summary["service_switches_per_s"] = float("nan")
@@ -138,6 +166,9 @@ def describe(label, s):
           flush=True)
     print(f"    round_trip_ms (handed to the socket -> response): "
           f"{percentiles(s['round_trip_ms'])}", flush=True)
+    print(f"  service_time_ms (server core's own: first byte picked up -> response written, "
+          f"{s['service_time_ms']['count']} requests): {percentiles(s['service_time_ms'])}",
+          flush=True)
     print(f"  service loop thread: waited {s['service_wait_ms_per_s']:.1f} ms/s runnable without a "
           f"CPU, {s['service_switches_per_s']:.0f} involuntary switches/s", flush=True)
 
@@ -145,22 +176,28 @@ def describe(label, s):
 def guard_pairs(args):
     """Guard off (leaky: raw co_spawn) against on (guarded: spawnguard::co_spawn)
     in back-to-back pairs, the order alternating (ABBA...) so drift in the
-    machine's load falls on both; returns the per-pair ratios on/off."""
-    ratios = []
+    machine's load falls on both; returns the per-pair ratios on/off of
+    req/s and of req/s per CPU-second the service used (the second is less
+    sensitive to how much CPU other processes left the service)."""
+    ratios, cpu_ratios = [], []
     for pair in range(args.guard_pairs):
         order = ("leaky", "guarded") if pair % 2 == 0 else ("guarded", "leaky")
-        rps = {}
+        rps, per_cpu = {}, {}
         for mode in order:
             service = Service(args, mode)
             result = load(args, service, args.max_rate, args.guard_duration_s)
             peak_kb = status_kb(service.pid, "VmHWM")
             service.stop()
             rps[mode] = result["rps"]
+            per_cpu[mode] = result["rps"] / result["service_cpu"]
         ratios.append(rps["guarded"] / rps["leaky"])
-        print(f"guard pair {pair + 1} ({order[0]} first): leaky {rps['leaky']:.0f} req/s, "
-              f"guarded {rps['guarded']:.0f} req/s, ratio {ratios[-1]:.3f} "
-              f"(last peak RSS {peak_kb / 1024:.1f} MiB; {load_average()})", flush=True)
-    return ratios
+        cpu_ratios.append(per_cpu["guarded"] / per_cpu["leaky"])
+        print(f"guard pair {pair + 1} ({order[0]} first): leaky {rps['leaky']:.0f} req/s "
+              f"({per_cpu['leaky']:.0f} per service CPU-second), guarded {rps['guarded']:.0f} "
+              f"req/s ({per_cpu['guarded']:.0f}), ratio {ratios[-1]:.3f} (per CPU-second "
+              f"{cpu_ratios[-1]:.3f}; last peak RSS {peak_kb / 1024:.1f} MiB; {load_average()})",
+              flush=True)
+    return ratios, cpu_ratios
 
 
 def main():
@@ -176,9 +213,13 @@ def main():
                         help="measured seconds at the fixed rate, after the warm-up")
     parser.add_argument("--max-rate", type=int, default=100000, help="offered above capacity")
     parser.add_argument("--duration-s", type=float, default=8, help="at the maximum rate")
-    parser.add_argument("--guard-pairs", type=int, default=6)
+    parser.add_argument("--guard-pairs", type=int, default=10)
     parser.add_argument("--guard-duration-s", type=float, default=4)
     parser.add_argument("--scan-rows", type=int, default=1000, help="a fast audit query")
+    parser.add_argument("--realtime", action="store_true",
+                        help="fixed rate only: run the service's event loop and the loadgen at "
+                             "SCHED_FIFO 1, so other processes on a shared machine cannot delay "
+                             "them (stated in the output)")
     args = parser.parse_args()
     if args.warmup_s is None:
         args.warmup_s = args.connections / args.fixed_rate
@@ -206,23 +247,31 @@ def main():
         idle["rss"] = status_kb(service.pid, "VmRSS")
         idle["fds"] = open_fds(service.pid)
 
+    if args.realtime:
+        set_realtime(service.pid, True)
     fixed = load(args, service, args.fixed_rate, args.warmup_s + args.fixed_duration_s,
-                 hold_idle_s=3.0, warmup_s=args.warmup_s, on_open=measure_idle)
+                 hold_idle_s=3.0, warmup_s=args.warmup_s, on_open=measure_idle,
+                 realtime=args.realtime)
+    if args.realtime:
+        set_realtime(service.pid, False)
     bytes_per_conn = (idle["rss"] - rss_none) * 1024 / args.connections
     print(f"idle: service RSS {rss_none} kB with no connection, {idle['rss']} kB with "
           f"{idle['fds']} descriptors open ({args.connections} connections): "
           f"bytes_per_conn={bytes_per_conn:.0f}", flush=True)
-    describe(f"fixed mode, fixed rate ({load_average()})", fixed)
+    scheduling = "SCHED_FIFO 1 (--realtime)" if args.realtime else "default scheduling"
+    describe(f"fixed mode, fixed rate, {scheduling} ({load_average()})", fixed)
     maximum = load(args, service, args.max_rate, args.duration_s)
     describe(f"fixed mode, maximum rate ({load_average()})", maximum)
     peak_kb = status_kb(service.pid, "VmHWM")
     print(f"fixed mode: peak RSS {peak_kb / 1024:.1f} MiB", flush=True)
     service.stop()
 
-    ratios = guard_pairs(args)
+    ratios, cpu_ratios = guard_pairs(args)
     ratio = statistics.median(ratios)
-    print(f"guard on/off: median of {len(ratios)} per-pair ratios {ratio:.3f} "
-          f"(range {min(ratios):.3f}-{max(ratios):.3f})", flush=True)
+    print(f"guard on/off: median of {len(ratios)} per-pair req/s ratios {ratio:.3f} "
+          f"(range {min(ratios):.3f}-{max(ratios):.3f}); per service CPU-second "
+          f"{statistics.median(cpu_ratios):.3f} (range {min(cpu_ratios):.3f}-"
+          f"{max(cpu_ratios):.3f})", flush=True)
     print(f"end: {load_average()}", flush=True)
     latency = fixed["latency_ms"]
     print(f"server conns={args.connections} rps={maximum['rps']:.0f} p50_ms={latency['p50']:.2f} "
