@@ -25,6 +25,10 @@ import threading
 import time
 
 TICKS = os.sysconf("SC_CLK_TCK")
+# Run-queue wait of the service's loop thread above which the machine was too
+# busy for the fixed-rate latencies to describe the server (at SCHED_FIFO on
+# a busy machine it was 0.8-3.6 ms/s; at default scheduling there, 130-640).
+BUSY_WAIT_MS_PER_S = 10
 
 
 def status_kb(pid, field):
@@ -260,6 +264,10 @@ def main():
           f"bytes_per_conn={bytes_per_conn:.0f}", flush=True)
     scheduling = "SCHED_FIFO 1 (--realtime)" if args.realtime else "default scheduling"
     describe(f"fixed mode, fixed rate, {scheduling} ({load_average()})", fixed)
+    if fixed["service_wait_ms_per_s"] > BUSY_WAIT_MS_PER_S:
+        print(f"  note: the loop thread waited over {BUSY_WAIT_MS_PER_S} ms/s for a CPU: other "
+              f"processes took it, and the latency tail above is mostly theirs (docs/benchmarks.md, "
+              f"'What the tail is made of'; --realtime keeps them out)", flush=True)
     maximum = load(args, service, args.max_rate, args.duration_s)
     describe(f"fixed mode, maximum rate ({load_average()})", maximum)
     peak_kb = status_kb(service.pid, "VmHWM")
