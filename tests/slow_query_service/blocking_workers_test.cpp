@@ -58,8 +58,8 @@ TEST(BlockingWorkers, CancelledAwaitSetsTheFlagAndResumesOnlyAfterTheCallReturns
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
           call_returned = true;
         };
-        auto first = co_await (workers.run(call, cancelled) ||
-                               deadline.async_wait(asio::use_awaitable));
+        auto first =
+            co_await (workers.run(call, cancelled) || deadline.async_wait(asio::use_awaitable));
         deadline_won = first.index() == 1;
         saw_return_when_resumed = call_returned;
       },
