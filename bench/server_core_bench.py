@@ -3,22 +3,32 @@
 
 Runs the slow-query service with a fast audit query (SQLite, small scan) and
 the open-loop load generator in keep-alive mode, both on loopback, and prints:
-RSS per idle connection, latency at a fixed rate, throughput at the maximum
-rate, peak RSS, guard on/off throughput (guarded vs leaky mode, the same code
-but for spawnguard::co_spawn, alternated), and the load generator's CPU use.
+RSS per idle connection; latency at a fixed rate after a warm-up (end to end
+from the scheduled send time, split into the load generator's own lateness and
+the round trip, with the service thread's run-queue wait in the same window);
+throughput at the maximum rate; peak RSS; guard on/off throughput (guarded vs
+leaky mode, the same code but for spawnguard::co_spawn) as the median of
+per-pair ratios over interleaved pairs; the load generator's CPU use; the load
+average before and after, so a reader can judge how busy the machine was.
 Last line: "server conns=... rps=... p50_ms=... p99_ms=... p999_ms=...
 bytes_per_conn=... guard_rps_ratio=...".
 """
 import argparse
+import http.client
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import threading
 import time
 
 TICKS = os.sysconf("SC_CLK_TCK")
+# Run-queue wait of the service's loop thread above which the machine was too
+# busy for the fixed-rate latencies to describe the server (at SCHED_FIFO on
+# a busy machine it was 0.8-3.6 ms/s; at default scheduling there, 130-640).
+BUSY_WAIT_MS_PER_S = 10
 
 
 def status_kb(pid, field):
@@ -33,8 +43,33 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
 
 
+def run_queue_wait_s(pid):
+    """Seconds the process's main thread (the service's event loop) has spent
+    runnable but waiting for a CPU (/proc/<pid>/schedstat, second field)."""
+    with open(f"/proc/{pid}/task/{pid}/schedstat") as f:
+        return int(f.read().split()[1]) / 1e9
+
+
+def involuntary_switches(pid):
+    with open(f"/proc/{pid}/task/{pid}/status") as f:
+        return int(re.search(r"^nonvoluntary_ctxt_switches:\s+(\d+)", f.read(), re.M).group(1))
+
+
 def open_fds(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def take_service_time(port):
+    """The server core's own time per request since the previous read
+    (/debug/service-time: from the loop picking up a request's first byte to
+    its response written)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/debug/service-time")
+    return json.loads(connection.getresponse().read())
+
+
+def load_average():
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 class Service:
@@ -56,18 +91,35 @@ class Service:
         self.process.wait(timeout=10)
 
 
-def load(args, service, rate, duration_s, hold_idle_s=0.0, on_open=None):
-    """One load generator run; returns its summary plus its CPU use while sending."""
+def set_realtime(pid, on):
+    """SCHED_FIFO priority 1 for one thread (the service's event loop, the
+    single-threaded loadgen), or back to SCHED_OTHER."""
+    policy, priority = (os.SCHED_FIFO, 1) if on else (os.SCHED_OTHER, 0)
+    try:
+        os.sched_setscheduler(pid, policy, os.sched_param(priority))
+    except PermissionError:
+        sys.exit("server_core_bench: --realtime needs root or CAP_SYS_NICE (run without it)")
+
+
+def load(args, service, rate, duration_s, hold_idle_s=0.0, warmup_s=0.0, on_open=None,
+         realtime=False):
+    """One load generator run; returns its summary plus, over the measured
+    window (after hold and warm-up), the loadgen's CPU use and the service
+    loop's run-queue wait and involuntary context switches."""
     command = [args.loadgen, "--port", str(service.port), "--connections", str(args.connections),
-               "--hold-idle-s", str(hold_idle_s), "--rate", str(rate),
+               "--hold-idle-s", str(hold_idle_s), "--warmup-s", str(warmup_s), "--rate", str(rate),
                "--duration-s", str(duration_s), "--timeout-ms", "5000", "--body-bytes", "64"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    samples = []  # (wall time, loadgen cpu seconds)
+    if realtime:
+        set_realtime(process.pid, True)
+    samples = []  # (wall time, loadgen cpu s, service cpu s, service run-queue wait s, switches)
 
     def sample():
         while process.poll() is None:
             try:
-                samples.append((time.monotonic(), cpu_seconds(process.pid)))
+                samples.append((time.monotonic(), cpu_seconds(process.pid),
+                                cpu_seconds(service.pid), run_queue_wait_s(service.pid),
+                                involuntary_switches(service.pid)))
             except (FileNotFoundError, ProcessLookupError):
                 break
             time.sleep(0.1)
@@ -78,28 +130,78 @@ def load(args, service, rate, duration_s, hold_idle_s=0.0, on_open=None):
     opened_at = time.monotonic()
     if "connections open" not in opened:
         sys.exit(f"server_core_bench: load generator failed: {opened!r}")
+    # The server's own times: reset when the measured window starts.
+    window_start = threading.Timer(hold_idle_s + warmup_s, take_service_time, [service.port])
+    window_start.start()
     if on_open:
         on_open()
     stdout, _ = process.communicate(timeout=duration_s + hold_idle_s + 60)
     sampler.join()
+    window_start.join()
     summary = json.loads(stdout.strip().splitlines()[-1])
-    sending = [s for s in samples if s[0] >= opened_at + hold_idle_s]
-    if len(sending) >= 2:
-        (t0, c0), (t1, c1) = sending[0], sending[-1]
-        summary["loadgen_cpu"] = (c1 - c0) / max(t1 - t0, 1e-9)
-    else:
-        summary["loadgen_cpu"] = float("nan")
+    summary["service_time_ms"] = take_service_time(service.port)
+    window = [s for s in samples if s[0] >= opened_at + hold_idle_s + warmup_s]
+    summary["loadgen_cpu"] = summary["service_cpu"] = float("nan")
+    summary["service_wait_ms_per_s"] = summary["service_switches_per_s"] = float("nan")
+    if len(window) >= 2:
+        first, last = window[0], window[-1]
+        seconds = max(last[0] - first[0], 1e-9)
+        summary["loadgen_cpu"] = (last[1] - first[1]) / seconds
+        summary["service_cpu"] = (last[2] - first[2]) / seconds
+        summary["service_wait_ms_per_s"] = 1000 * (last[3] - first[3]) / seconds
+        summary["service_switches_per_s"] = (last[4] - first[4]) / seconds
     summary["rps"] = summary["answered_total"] / summary["elapsed_s"]
     return summary
 
 
+def percentiles(histogram):
+    return (f"p50={histogram['p50']:.2f} p99={histogram['p99']:.2f} "
+            f"p999={histogram['p999']:.2f} max={histogram['max']:.2f}")
+
+
 def describe(label, s):
-    latency = s["latency_ms"]
     print(f"{label}: rate={s['rate']} answered={s['answered_total']} rps={s['rps']:.0f} "
           f"timeouts={s['timeouts']} errors={s['errors_total']} "
-          f"unsent={s['unsent_over_max_in_flight']} p50_ms={latency['p50']:.2f} "
-          f"p99_ms={latency['p99']:.2f} p999_ms={latency['p999']:.2f} max_ms={latency['max']:.2f} "
-          f"loadgen_cpu={100 * s['loadgen_cpu']:.0f}%", flush=True)
+          f"unsent={s['unsent_over_max_in_flight']} loadgen_cpu={100 * s['loadgen_cpu']:.0f}% "
+          f"service_cpu={100 * s['service_cpu']:.0f}%", flush=True)
+    print(f"  latency_ms (from the scheduled send, {s['latency_ms']['count']} requests after "
+          f"{s['warmup_s']:.1f} s warm-up): {percentiles(s['latency_ms'])}", flush=True)
+    print(f"    send_lag_ms (scheduled -> handed to the socket): {percentiles(s['send_lag_ms'])}",
+          flush=True)
+    print(f"    round_trip_ms (handed to the socket -> response): "
+          f"{percentiles(s['round_trip_ms'])}", flush=True)
+    print(f"  service_time_ms (server core's own: first byte picked up -> response written, "
+          f"{s['service_time_ms']['count']} requests): {percentiles(s['service_time_ms'])}",
+          flush=True)
+    print(f"  service loop thread: waited {s['service_wait_ms_per_s']:.1f} ms/s runnable without a "
+          f"CPU, {s['service_switches_per_s']:.0f} involuntary switches/s", flush=True)
+
+
+def guard_pairs(args):
+    """Guard off (leaky: raw co_spawn) against on (guarded: spawnguard::co_spawn)
+    in back-to-back pairs, the order alternating (ABBA...) so drift in the
+    machine's load falls on both; returns the per-pair ratios on/off of
+    req/s and of req/s per CPU-second the service used (the second is less
+    sensitive to how much CPU other processes left the service)."""
+    ratios, cpu_ratios = [], []
+    for pair in range(args.guard_pairs):
+        order = ("leaky", "guarded") if pair % 2 == 0 else ("guarded", "leaky")
+        rps, per_cpu = {}, {}
+        for mode in order:
+            service = Service(args, mode)
+            result = load(args, service, args.max_rate, args.guard_duration_s)
+            peak_kb = status_kb(service.pid, "VmHWM")
+            service.stop()
+            rps[mode] = result["rps"]
+            per_cpu[mode] = result["rps"] / result["service_cpu"]
+        ratios.append(rps["guarded"] / rps["leaky"])
+        cpu_ratios.append(per_cpu["guarded"] / per_cpu["leaky"])
+        print(f"guard pair {pair + 1} ({order[0]} first): leaky {rps['leaky']:.0f} req/s "
+              f"({per_cpu['leaky']:.0f} per service CPU-second), guarded {rps['guarded']:.0f} "
+              f"req/s ({per_cpu['guarded']:.0f}), ratio {ratios[-1]:.3f} (per CPU-second "
+              f"{cpu_ratios[-1]:.3f}; last peak RSS {peak_kb / 1024:.1f} MiB; {load_average()})",
+              flush=True)
+    return ratios, cpu_ratios
 
 
 def main():
@@ -108,11 +210,23 @@ def main():
     parser.add_argument("--work", default="build/bench-server")
     parser.add_argument("--connections", type=int, default=10000)
     parser.add_argument("--fixed-rate", type=int, default=5000)
+    parser.add_argument("--warmup-s", type=float, default=None,
+                        help="kept out of the fixed-rate latency (default: one pass over all "
+                             "connections, connections / fixed rate)")
+    parser.add_argument("--fixed-duration-s", type=float, default=20,
+                        help="measured seconds at the fixed rate, after the warm-up")
     parser.add_argument("--max-rate", type=int, default=100000, help="offered above capacity")
-    parser.add_argument("--duration-s", type=float, default=8)
-    parser.add_argument("--guard-rounds", type=int, default=2)
+    parser.add_argument("--duration-s", type=float, default=8, help="at the maximum rate")
+    parser.add_argument("--guard-pairs", type=int, default=10)
+    parser.add_argument("--guard-duration-s", type=float, default=4)
     parser.add_argument("--scan-rows", type=int, default=1000, help="a fast audit query")
+    parser.add_argument("--realtime", action="store_true",
+                        help="fixed rate only: run the service's event loop and the loadgen at "
+                             "SCHED_FIFO 1, so other processes on a shared machine cannot delay "
+                             "them (stated in the output)")
     args = parser.parse_args()
+    if args.warmup_s is None:
+        args.warmup_s = args.connections / args.fixed_rate
     args.service = os.path.join(args.bin, "slow_query_service")
     args.loadgen = os.path.join(args.bin, "slow_query_loadgen")
     os.makedirs(args.work, exist_ok=True)
@@ -121,6 +235,7 @@ def main():
         os.remove(args.db)
     subprocess.run([args.service, "--prepare-db", "--db", f"sqlite:{args.db}", "--scan-rows",
                     str(args.scan_rows)], check=True)
+    print(f"start: {os.cpu_count()} CPUs, {load_average()}", flush=True)
 
     # Fixed mode: idle memory, then a fixed rate, then the maximum rate.
     service = Service(args, "fixed")
@@ -136,32 +251,36 @@ def main():
         idle["rss"] = status_kb(service.pid, "VmRSS")
         idle["fds"] = open_fds(service.pid)
 
-    fixed = load(args, service, args.fixed_rate, args.duration_s, hold_idle_s=3.0,
-                 on_open=measure_idle)
+    if args.realtime:
+        set_realtime(service.pid, True)
+    fixed = load(args, service, args.fixed_rate, args.warmup_s + args.fixed_duration_s,
+                 hold_idle_s=3.0, warmup_s=args.warmup_s, on_open=measure_idle,
+                 realtime=args.realtime)
+    if args.realtime:
+        set_realtime(service.pid, False)
     bytes_per_conn = (idle["rss"] - rss_none) * 1024 / args.connections
     print(f"idle: service RSS {rss_none} kB with no connection, {idle['rss']} kB with "
           f"{idle['fds']} descriptors open ({args.connections} connections): "
           f"bytes_per_conn={bytes_per_conn:.0f}", flush=True)
-    describe("fixed mode, fixed rate", fixed)
+    scheduling = "SCHED_FIFO 1 (--realtime)" if args.realtime else "default scheduling"
+    describe(f"fixed mode, fixed rate, {scheduling} ({load_average()})", fixed)
+    if fixed["service_wait_ms_per_s"] > BUSY_WAIT_MS_PER_S:
+        print(f"  note: the loop thread waited over {BUSY_WAIT_MS_PER_S} ms/s for a CPU: other "
+              f"processes took it, and the latency tail above is mostly theirs (docs/benchmarks.md, "
+              f"'What the tail is made of'; --realtime keeps them out)", flush=True)
     maximum = load(args, service, args.max_rate, args.duration_s)
-    describe("fixed mode, maximum rate", maximum)
+    describe(f"fixed mode, maximum rate ({load_average()})", maximum)
     peak_kb = status_kb(service.pid, "VmHWM")
     print(f"fixed mode: peak RSS {peak_kb / 1024:.1f} MiB", flush=True)
     service.stop()
 
-    # Guard off (leaky: raw co_spawn) and on (guarded: spawnguard::co_spawn),
-    # alternated so machine noise falls on both.
-    rps = {"leaky": [], "guarded": []}
-    for _ in range(args.guard_rounds):
-        for mode in ("leaky", "guarded"):
-            service = Service(args, mode)
-            result = load(args, service, args.max_rate, args.duration_s / 2)
-            result["peak_kb"] = status_kb(service.pid, "VmHWM")
-            service.stop()
-            describe(f"{mode} mode, maximum rate (peak RSS {result['peak_kb'] / 1024:.1f} MiB)",
-                     result)
-            rps[mode].append(result["rps"])
-    ratio = (sum(rps["guarded"]) / len(rps["guarded"])) / (sum(rps["leaky"]) / len(rps["leaky"]))
+    ratios, cpu_ratios = guard_pairs(args)
+    ratio = statistics.median(ratios)
+    print(f"guard on/off: median of {len(ratios)} per-pair req/s ratios {ratio:.3f} "
+          f"(range {min(ratios):.3f}-{max(ratios):.3f}); per service CPU-second "
+          f"{statistics.median(cpu_ratios):.3f} (range {min(cpu_ratios):.3f}-"
+          f"{max(cpu_ratios):.3f})", flush=True)
+    print(f"end: {load_average()}", flush=True)
     latency = fixed["latency_ms"]
     print(f"server conns={args.connections} rps={maximum['rps']:.0f} p50_ms={latency['p50']:.2f} "
           f"p99_ms={latency['p99']:.2f} p999_ms={latency['p999']:.2f} "

@@ -14,3 +14,13 @@ build_preset() {
   cmake --preset "$preset" -DSPAWNGUARD_WERROR=ON -DPython3_EXECUTABLE=/usr/bin/python3 "$@" >/dev/null
   cmake --build --preset "$preset" -- -j "$(nproc)"
 }
+
+# build_preset_targets PRESET TARGET...: configure as build_preset does (the
+# cache keeps its options, e.g. SPAWNGUARD_BUILD_ANALYZER) and build only the
+# named targets.
+build_preset_targets() {
+  local preset=$1
+  shift
+  cmake --preset "$preset" -DSPAWNGUARD_WERROR=ON -DPython3_EXECUTABLE=/usr/bin/python3 >/dev/null
+  cmake --build --preset "$preset" --target "$@" -- -j "$(nproc)"
+}

@@ -5,6 +5,7 @@ and after each the service still serves.
 
 usage: bad_input_test.py PATH/TO/slow_query_service
 """
+import json
 import os
 import re
 import signal
@@ -177,6 +178,18 @@ def run_checks(checks, process, port):
     answer = request(port, b"GET /nowhere HTTP/1.1\r\nHost: t\r\n\r\n")
     checks.expect("an unknown path is answered 404 naming the endpoints",
                   answer and answer[0] == 404 and "/healthz" in answer[2], str(answer))
+
+    # The server core's own time per request, since the previous read: the
+    # first read starts afresh (its own reply is then the first one counted),
+    # three work requests follow, the second read sees those four.
+    service_time = b"GET /debug/service-time HTTP/1.1\r\nHost: t\r\n\r\n"
+    request(port, service_time)
+    for _ in range(3):
+        request(port, b"POST /work HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")
+    answer = request(port, service_time)
+    times = json.loads(answer[2]) if answer and answer[0] == 200 else {}
+    checks.expect("/debug/service-time counts the requests answered since its last read",
+                  times.get("count") == 4 and 0 < times["p50"] <= times["max"], str(answer))
 
     # Shutdown: a keep-alive connection's next request is answered 503 with
     # Retry-After and the connection closed; new connections are refused.

@@ -1,5 +1,5 @@
 // LatencyHistogram: percentiles exact to 1% against a sorted copy of the data.
-#include "loadgen/latency_histogram.hpp"
+#include "latency/latency_histogram.hpp"
 
 #include <gtest/gtest.h>
 

@@ -14,12 +14,20 @@
 
 namespace spawnguard {
 
-bool DeadlinesOnPaths::isDeadlineEvent(const clang::Stmt *stmt) const {
+bool DeadlinesOnPaths::isDeadlineEvent(const clang::Stmt *stmt, const clang::ValueDecl *object) const {
   const auto *call = llvm::dyn_cast<clang::CallExpr>(stmt);
-  return call != nullptr && (Waits.isDeadline(call) || Waits.armsCancellingTimer(call));
+  if (call == nullptr) {
+    return false;
+  }
+  if (Waits.isDeadline(call)) {
+    const clang::ValueDecl *about = object != nullptr ? Waits.deadlineObject(call) : nullptr;
+    return about == nullptr || about == object;
+  }
+  return Waits.armsCancellingTimer(call, object);
 }
 
-DeadlineOnPath DeadlinesOnPaths::at(const clang::FunctionDecl *function, const clang::Expr *site) {
+DeadlineOnPath DeadlinesOnPaths::at(const clang::FunctionDecl *function, const clang::Expr *site,
+                                    const clang::ValueDecl *object) {
   const clang::Stmt *body = nullptr;
   const clang::CFG *graph = Graphs.graphOf(function, body);
   if (graph == nullptr) {
@@ -48,7 +56,7 @@ DeadlineOnPath DeadlinesOnPaths::at(const clang::FunctionDecl *function, const c
         reached = true;
         break;
       }
-      if (isDeadlineEvent(stmt)) {
+      if (isDeadlineEvent(stmt, object)) {
         state = DeadlineState::Set;
       } else if (const auto *call = llvm::dyn_cast<clang::CallExpr>(stmt); call && Waits.turnsDeadlineOff(call)) {
         state = DeadlineState::TurnedOff;

@@ -28,7 +28,10 @@ public:
 
   // Whether a deadline is in force at site (a wait, or a call or spawn that
   // leads to one) on every path from the start of function.
-  DeadlineOnPath at(const clang::FunctionDecl *function, const clang::Expr *site);
+  // object: the socket or stream the site waits on, when known; a deadline
+  // about another named object does not count.
+  DeadlineOnPath at(const clang::FunctionDecl *function, const clang::Expr *site,
+                    const clang::ValueDecl *object = nullptr);
 
   // Whether the site (a wait, or a call leading to one) brings its own
   // deadline: an awaitable-operator race with a timer (op ||
@@ -40,7 +43,7 @@ public:
 private:
   // Whether the other side of an awaitable operator ends the site's wait.
   bool endsTheOtherSide(const clang::Expr *side, bool bothMustSucceed) const;
-  bool isDeadlineEvent(const clang::Stmt *stmt) const;
+  bool isDeadlineEvent(const clang::Stmt *stmt, const clang::ValueDecl *object = nullptr) const;
 
   clang::ASTContext &Context;
   const WaitRecogniser &Waits;

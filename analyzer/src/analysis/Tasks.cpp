@@ -72,7 +72,7 @@ void TaskAnalysis::follow(const TaskStart &task, llvm::DenseSet<const clang::Cal
         if (reported.contains(wait->Wait.Call) || Deadlines.carriesOwnDeadline(wait->Wait.Call)) {
           continue;
         }
-        DeadlineOnPath deadline = Deadlines.at(current.first, wait->Wait.Call);
+        DeadlineOnPath deadline = Deadlines.at(current.first, wait->Wait.Call, wait->Wait.Object);
         if (deadline.State == DeadlineState::Set) {
           continue;
         }

@@ -48,8 +48,10 @@ bool interruptsQuery(const clang::CallExpr *call) {
   return name == "sqlite3_interrupt" || name == "PQcancel" || name == "PQrequestCancel";
 }
 
-bool endsWaitsOnSomething(const clang::Stmt *handlerBody) {
-  return anyNode(handlerBody, false, [](const clang::Stmt *node) {
+// Whether a timer handler ends waits on object (any object when null): it
+// cancels, closes or shuts down something that is not a timer, or interrupts a query.
+bool endsWaitsOn(const clang::Stmt *handlerBody, const clang::ValueDecl *object) {
+  return anyNode(handlerBody, false, [object](const clang::Stmt *node) {
     if (const auto *free = llvm::dyn_cast<clang::CallExpr>(node); free != nullptr && interruptsQuery(free)) {
       return true;
     }
@@ -59,18 +61,50 @@ bool endsWaitsOnSomething(const clang::Stmt *handlerBody) {
     }
     llvm::StringRef name = identifierOf(call->getMethodDecl());
     bool ends = name == "cancel" || name == "close" || name == "shutdown";
-    return ends && !isTimerType(call->getImplicitObjectArgument()->getType());
+    const clang::Expr *target = call->getImplicitObjectArgument();
+    if (!ends || isTimerType(target->getType())) {
+      return false;
+    }
+    const clang::ValueDecl *ended = objectNamedBy(target);
+    return object == nullptr || ended == nullptr || ended == object;
   });
 }
 
 } // namespace
+
+const clang::ValueDecl *objectNamedBy(const clang::Expr *expr) {
+  const clang::Expr *current = expr;
+  while (current != nullptr) {
+    current = current->IgnoreParenImpCasts();
+    if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(current)) {
+      return ref->getDecl();
+    }
+    if (const auto *member = llvm::dyn_cast<clang::MemberExpr>(current)) {
+      return member->getMemberDecl();
+    }
+    if (const auto *deref = llvm::dyn_cast<clang::UnaryOperator>(current); deref && deref->getOpcode() == clang::UO_Deref) {
+      current = deref->getSubExpr();
+      continue;
+    }
+    const auto *call = llvm::dyn_cast<clang::CallExpr>(current);
+    llvm::StringRef name = call != nullptr ? identifierOf(call->getDirectCallee()) : llvm::StringRef();
+    if (name == "get_lowest_layer" || name == "lowest_layer" || name == "next_layer" || name == "socket") {
+      current = objectOf(call) != nullptr ? objectOf(call) : (call->getNumArgs() > 0 ? call->getArg(0) : nullptr);
+      continue;
+    }
+    return nullptr;
+  }
+  return nullptr;
+}
 
 std::optional<WaitCall> WaitRecogniser::recognise(const clang::CallExpr *call) const {
   const clang::FunctionDecl *callee = call->getDirectCallee();
   if (callee == nullptr) {
     return std::nullopt;
   }
-  WaitCall wait{call, calleeNameLocation(call), NameList::qualifiedName(callee), WaitKind::Network};
+  WaitCall wait{call, calleeNameLocation(call), NameList::qualifiedName(callee), WaitKind::Network, nullptr};
+  const clang::Expr *waited = objectOf(call) != nullptr ? objectOf(call) : (call->getNumArgs() > 0 ? call->getArg(0) : nullptr);
+  wait.Object = waited != nullptr ? objectNamedBy(waited) : nullptr;
   if (Names.WaitFunctions.contains(callee)) {
     wait.Kind = WaitKind::Database;
     return wait;
@@ -115,13 +149,19 @@ bool WaitRecogniser::isTimerWait(const clang::CallExpr *call) const {
          isTimerType(object->getType());
 }
 
-bool WaitRecogniser::armsCancellingTimer(const clang::CallExpr *call) const {
+const clang::ValueDecl *WaitRecogniser::deadlineObject(const clang::CallExpr *call) const {
+  llvm::StringRef name = identifierOf(call->getDirectCallee());
+  bool aboutItsObject = name == "expires_after" || name == "expires_at" || name == "set_option";
+  return aboutItsObject && objectOf(call) != nullptr ? objectNamedBy(objectOf(call)) : nullptr;
+}
+
+bool WaitRecogniser::armsCancellingTimer(const clang::CallExpr *call, const clang::ValueDecl *object) const {
   if (!isTimerWait(call) || call->getNumArgs() == 0) {
     return false;
   }
   const clang::Expr *handler = call->getArg(call->getNumArgs() - 1)->IgnoreUnlessSpelledInSource();
   if (const auto *lambda = llvm::dyn_cast<clang::LambdaExpr>(handler)) {
-    return endsWaitsOnSomething(lambda->getBody());
+    return endsWaitsOn(lambda->getBody(), object);
   }
   return false;
 }

@@ -21,7 +21,13 @@ struct WaitCall {
   clang::SourceLocation Location; // the callee's name
   std::string Callee;             // "boost::beast::http::async_read"
   WaitKind Kind = WaitKind::Network;
+  const clang::ValueDecl *Object = nullptr; // the socket or stream waited on, when it can be named
 };
+
+// The variable or member an object expression names, through Beast's and
+// Asio's layer accessors (get_lowest_layer(ws), ws.next_layer(), *ptr).
+// Null when it names none.
+const clang::ValueDecl *objectNamedBy(const clang::Expr *expr);
 
 class WaitRecogniser {
 public:
@@ -32,13 +38,17 @@ public:
   // Configured deadline functions, Beast's expires_after / expires_at,
   // cancellation slots and cancel_after / cancel_at.
   bool isDeadline(const clang::CallExpr *call) const;
+  // A deadline call that is about one object (stream.expires_after, ws.set_option):
+  // that object; null for the others (configured functions, cancellation slots).
+  const clang::ValueDecl *deadlineObject(const clang::CallExpr *call) const;
   // Beast's expires_never: a deadline explicitly turned off.
   bool turnsDeadlineOff(const clang::CallExpr *call) const;
   // timer.async_wait(...) on an Asio timer.
   bool isTimerWait(const clang::CallExpr *call) const;
   // timer.async_wait(handler) whose handler cancels or closes something: a
   // watchdog that ends the waits on that object when the timer fires.
-  bool armsCancellingTimer(const clang::CallExpr *call) const;
+  // object: when set, the handler must end waits on that object (or on one it cannot name).
+  bool armsCancellingTimer(const clang::CallExpr *call, const clang::ValueDecl *object = nullptr) const;
 
 private:
   const RecogniserNames &Names;
