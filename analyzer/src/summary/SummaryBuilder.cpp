@@ -87,7 +87,7 @@ private:
     if (function.empty() || Deadlines.carriesOwnDeadline(wait.Wait.Call)) {
       return;
     }
-    DeadlineOnPath deadline = Deadlines.at(wait.Function, wait.Wait.Call);
+    DeadlineOnPath deadline = Deadlines.at(wait.Function, wait.Wait.Call, wait.Wait.Object);
     if (deadline.State == DeadlineState::Set) {
       return;
     }
