@@ -14,8 +14,9 @@ namespace spawnguard {
 
 class BoundsOnPaths {
 public:
-  BoundsOnPaths(clang::ASTContext &context, const BoundRecogniser &bounds)
-      : Context(context), Bounds(bounds), Graphs(context) {}
+  // graphs: the TU's CFG cache, shared with the other path analyses.
+  BoundsOnPaths(clang::ASTContext &context, const BoundRecogniser &bounds, FunctionGraphs &graphs)
+      : Context(context), Bounds(bounds), Graphs(graphs) {}
 
   // Whether every path from the start of an iteration of loop to target takes
   // a permit or passes a limit check that decides whether target runs.
@@ -45,7 +46,7 @@ private:
 
   clang::ASTContext &Context;
   const BoundRecogniser &Bounds;
-  FunctionGraphs Graphs;
+  FunctionGraphs &Graphs;
 };
 
 } // namespace spawnguard

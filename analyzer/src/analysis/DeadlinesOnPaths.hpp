@@ -23,8 +23,9 @@ struct DeadlineOnPath {
 
 class DeadlinesOnPaths {
 public:
-  DeadlinesOnPaths(clang::ASTContext &context, const WaitRecogniser &waits)
-      : Context(context), Waits(waits), Graphs(context) {}
+  // graphs: the TU's CFG cache, shared with the other path analyses.
+  DeadlinesOnPaths(clang::ASTContext &context, const WaitRecogniser &waits, FunctionGraphs &graphs)
+      : Context(context), Waits(waits), Graphs(graphs) {}
 
   // Whether a deadline is in force at site (a wait, or a call or spawn that
   // leads to one) on every path from the start of function.
@@ -47,7 +48,7 @@ private:
 
   clang::ASTContext &Context;
   const WaitRecogniser &Waits;
-  FunctionGraphs Graphs;
+  FunctionGraphs &Graphs;
 };
 
 } // namespace spawnguard

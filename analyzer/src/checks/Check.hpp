@@ -3,6 +3,7 @@
 // reasons over the translation unit's facts once everything is seen.
 #pragma once
 
+#include "analysis/TranslationUnitAnalyses.hpp"
 #include "analysis/TranslationUnitFacts.hpp"
 #include "recognisers/RecogniserNames.hpp"
 
@@ -34,6 +35,7 @@ struct CheckContext {
   clang::ASTContext &AST;
   const RecogniserNames &Names;
   const TranslationUnitFacts &Facts;
+  TranslationUnitAnalyses &Analyses; // shared with the other checks and the summary
   bool Strict = false;
   std::function<void(PendingFinding)> Report;
 };

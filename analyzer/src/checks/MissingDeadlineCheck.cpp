@@ -4,7 +4,6 @@
 
 #include "analysis/AstNavigation.hpp"
 #include "analysis/Tasks.hpp"
-#include "recognisers/BoundRecogniser.hpp"
 
 namespace spawnguard {
 
@@ -32,12 +31,7 @@ void MissingDeadlineCheck::onEndOfTranslationUnit() {
   if (facts.Waits.empty() || facts.Spawns.empty()) {
     return;
   }
-  BoundRecogniser bounds(Context.AST, Context.Names, facts.Awaited);
-  BoundsOnPaths paths(Context.AST, bounds);
-  RepetitionAnalysis repetition(Context.AST, facts, paths, Context.Strict, /*throughBounds=*/true);
-  WaitRecogniser waits(Context.Names);
-  DeadlinesOnPaths deadlines(Context.AST, waits);
-  TaskAnalysis tasks(facts, repetition, deadlines, Context.Strict);
+  TaskAnalysis tasks(facts, Context.Analyses.taskRepetition(), Context.Analyses.deadlines(), Context.Strict);
   for (const WaitWithoutDeadline &found : tasks.waitsWithoutDeadline()) {
     const WaitCall &wait = found.Wait->Wait;
     PendingFinding finding;

@@ -2,9 +2,6 @@
 #include "checks/UnboundedSpawnCheck.hpp"
 
 #include "analysis/AstNavigation.hpp"
-#include "analysis/BoundsOnPaths.hpp"
-#include "analysis/Repetition.hpp"
-#include "recognisers/BoundRecogniser.hpp"
 
 namespace spawnguard {
 
@@ -17,9 +14,7 @@ void UnboundedSpawnCheck::onEndOfTranslationUnit() {
   if (facts.Spawns.empty()) {
     return;
   }
-  BoundRecogniser bounds(Context.AST, Context.Names, facts.Awaited);
-  BoundsOnPaths paths(Context.AST, bounds);
-  RepetitionAnalysis repetition(Context.AST, facts, paths, Context.Strict);
+  RepetitionAnalysis &repetition = Context.Analyses.repetition();
   for (const SpawnCall &spawn : facts.Spawns) {
     std::optional<Repetition> repeated = repetition.repetitionOf(spawn.Anchor, spawn.Context, spawn.Work);
     if (!repeated || repeated->Bounded) {

@@ -47,7 +47,8 @@ public:
     RecogniserNames names = RecogniserNames::from(*Settings.Config);
     TranslationUnitFacts facts = TranslationUnitFacts::collect(context, names);
     std::vector<PendingFinding> pending;
-    CheckContext checkContext{context, names, facts, Settings.Strict,
+    TranslationUnitAnalyses analyses(context, names, facts, Settings.Strict);
+    CheckContext checkContext{context, names, facts, analyses, Settings.Strict,
                               [&pending](PendingFinding finding) { pending.push_back(std::move(finding)); }};
     std::vector<std::unique_ptr<Check>> checks = createChecks(Settings.EnabledChecks, checkContext);
     clang::ast_matchers::MatchFinder finder;
@@ -62,7 +63,7 @@ public:
       keep(finding);
     }
     if (Settings.Summarise) {
-      Result.Summary = buildSummary(context, names, facts, Settings.Strict);
+      Result.Summary = buildSummary(context, facts, analyses);
       Result.Summary->EnabledChecks = Settings.EnabledChecks;
     }
   }

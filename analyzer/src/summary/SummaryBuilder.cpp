@@ -2,11 +2,7 @@
 #include "summary/SummaryBuilder.hpp"
 
 #include "analysis/AstNavigation.hpp"
-#include "analysis/BoundsOnPaths.hpp"
-#include "analysis/DeadlinesOnPaths.hpp"
-#include "analysis/Repetition.hpp"
 #include "output/SourceLocate.hpp"
-#include "recognisers/BoundRecogniser.hpp"
 
 #include <clang/Index/USRGeneration.h>
 #include <llvm/ADT/StringSet.h>
@@ -16,12 +12,9 @@ namespace {
 
 class SummaryBuilder {
 public:
-  SummaryBuilder(clang::ASTContext &context, const RecogniserNames &names, const TranslationUnitFacts &facts,
-                 bool strict)
-      : Sources(context.getSourceManager()), Facts(facts), Bounds(context, names, facts.Awaited),
-        Paths(context, Bounds), Repeats(context, facts, Paths, strict),
-        TaskRepeats(context, facts, Paths, strict, /*throughBounds=*/true), Waits(names),
-        Deadlines(context, Waits) {}
+  SummaryBuilder(clang::ASTContext &context, const TranslationUnitFacts &facts, TranslationUnitAnalyses &analyses)
+      : Sources(context.getSourceManager()), Facts(facts), Paths(analyses.paths()),
+        Repeats(analyses.repetition()), TaskRepeats(analyses.taskRepetition()), Deadlines(analyses.deadlines()) {}
 
   TranslationUnitSummary build() {
     TranslationUnitSummary summary;
@@ -150,21 +143,19 @@ private:
 
   const clang::SourceManager &Sources;
   const TranslationUnitFacts &Facts;
-  BoundRecogniser Bounds;
-  BoundsOnPaths Paths;
-  RepetitionAnalysis Repeats;
-  RepetitionAnalysis TaskRepeats;
-  WaitRecogniser Waits;
-  DeadlinesOnPaths Deadlines;
+  BoundsOnPaths &Paths;
+  RepetitionAnalysis &Repeats;
+  RepetitionAnalysis &TaskRepeats;
+  DeadlinesOnPaths &Deadlines;
   llvm::DenseMap<const clang::FunctionDecl *, std::string> Usrs;
   llvm::StringSet<> Listed;
 };
 
 } // namespace
 
-TranslationUnitSummary buildSummary(clang::ASTContext &context, const RecogniserNames &names,
-                                    const TranslationUnitFacts &facts, bool strict) {
-  return SummaryBuilder(context, names, facts, strict).build();
+TranslationUnitSummary buildSummary(clang::ASTContext &context, const TranslationUnitFacts &facts,
+                                    TranslationUnitAnalyses &analyses) {
+  return SummaryBuilder(context, facts, analyses).build();
 }
 
 } // namespace spawnguard

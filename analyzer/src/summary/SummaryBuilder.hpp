@@ -3,13 +3,15 @@
 // call site and spawn (repeated here? bounded from the function's entry?).
 #pragma once
 
+#include "analysis/TranslationUnitAnalyses.hpp"
 #include "analysis/TranslationUnitFacts.hpp"
 #include "summary/TranslationUnitSummary.hpp"
 
 namespace spawnguard {
 
 // Findings and EnabledChecks are left to the caller, which has them.
-TranslationUnitSummary buildSummary(clang::ASTContext &context, const RecogniserNames &names,
-                                    const TranslationUnitFacts &facts, bool strict);
+// analyses: the ones the checks used, so nothing is computed twice.
+TranslationUnitSummary buildSummary(clang::ASTContext &context, const TranslationUnitFacts &facts,
+                                    TranslationUnitAnalyses &analyses);
 
 } // namespace spawnguard
