@@ -29,7 +29,7 @@ bench_lint() {
 
 bench_server() {
   # Only what the benchmark runs: no analyzer (no LLVM) needed.
-  build_preset_targets release slow_query_service slow_query_loadgen
+  build_preset_targets release slow_query_service slow_query_loadgen loopback_floor
   say "server core: bench/server_core_bench.py (about three minutes)"
   /usr/bin/python3 bench/server_core_bench.py "$@"
 }

@@ -4,7 +4,8 @@ loop) and accounts for every request: against a server that never answers it
 still sends rate x duration requests, each ending as a timeout; against a
 closed port each ends as a connection error. In keep-alive mode
 (--connections N) it opens the N connections first and keeps at most N
-requests in flight, counting the rest unsent.
+requests in flight, counting the rest unsent; --start-at-unix-s holds the
+schedule until a wall-clock time.
 
 usage: loadgen_test.py PATH/TO/slow_query_loadgen
 """
@@ -13,10 +14,12 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 
 
-def black_hole_server():
-    """A listening socket whose connections are accepted, read, never answered."""
+def black_hole_server(on_connection=None):
+    """A listening socket whose connections are accepted, never answered;
+    each is held, or handed to on_connection (in a thread of its own)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(512)
@@ -29,9 +32,23 @@ def black_hole_server():
             except OSError:
                 return
             held.append(connection)
+            if on_connection:
+                threading.Thread(target=on_connection, args=(connection,), daemon=True).start()
 
     threading.Thread(target=accept_forever, daemon=True).start()
     return listener
+
+
+def first_byte_server():
+    """A black hole that also notes the wall-clock time of the first byte
+    any of its connections receives."""
+    first_byte = []
+
+    def read(connection):
+        if connection.recv(1) and not first_byte:
+            first_byte.append(time.time())
+
+    return black_hole_server(read), first_byte
 
 
 def closed_port():
@@ -77,6 +94,17 @@ def main():
            f"stderr {stderr.strip()!r})")
     listener.close()
 
+    listener, first_byte = first_byte_server()
+    start_at = time.time() + 1.5
+    status, summary, stderr = run(loadgen, listener.getsockname()[1], "--connections", "5",
+                                  "--start-at-unix-s", f"{start_at:.3f}", duration_s=0.4)
+    expect(status == 0 and "5 connections open" in stderr and summary["scheduled"] == 20
+           and first_byte and first_byte[0] >= start_at - 0.01,
+           f"--start-at-unix-s holds the schedule until that wall-clock time, connections "
+           f"already open (first byte {first_byte[0] - start_at if first_byte else None} s after "
+           f"it, scheduled {summary['scheduled']})")
+    listener.close()
+
     status, summary, _ = run(loadgen, closed_port())
     expect(status == 0 and summary["sent"] == 100 and summary["errors_total"] == 100,
            f"a closed port gets every request as a connection error (errors {summary['errors']})")
@@ -84,6 +112,11 @@ def main():
     bad = subprocess.run([loadgen, "--port", "80", "--rate", "fast"], capture_output=True, text=True)
     expect(bad.returncode == 2 and "--rate 'fast'" in bad.stderr,
            f"a bad --rate is refused with exit 2 naming it ({bad.stderr.strip()})")
+    late = subprocess.run([loadgen, "--port", "80", "--start-at-unix-s", "99999999999"],
+                          capture_output=True, text=True)
+    expect(late.returncode == 2 and "--start-at-unix-s 99999999999" in late.stderr,
+           f"a start time over an hour away is refused with exit 2 naming it "
+           f"({late.stderr.strip()})")
     return 1 if failures else 0
 
 
