@@ -15,21 +15,16 @@ import sys
 import tempfile
 import time
 
+from service_process import start_service
+
 TIMEOUT_MS = 800  # request and idle timeouts the service runs with here
 
 
-def start_service(binary, folder):
-    process = subprocess.Popen(
-        [binary, "--mode", "fixed", "--port", "0", "--db", f"sqlite:{folder}/audit.sqlite",
-         "--scan-rows", "1000", "--header-limit", "1024", "--body-limit", "4096",
-         "--request-timeout-ms", str(TIMEOUT_MS), "--idle-timeout-ms", str(TIMEOUT_MS),
-         "--shutdown-grace-ms", "3000"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
-    if not match:
-        raise SystemExit(f"service did not start: {line}{process.stderr.read()}")
-    return process, int(match.group(1))
+def start(binary, folder):
+    return start_service(
+        binary, "--mode", "fixed", "--db", f"sqlite:{folder}/audit.sqlite", "--scan-rows", "1000",
+        "--header-limit", "1024", "--body-limit", "4096", "--request-timeout-ms", str(TIMEOUT_MS),
+        "--idle-timeout-ms", str(TIMEOUT_MS), "--shutdown-grace-ms", "3000")
 
 
 _unread = {}  # bytes received past the end of a response, per socket
@@ -101,7 +96,7 @@ def main():
     binary = sys.argv[1]
     checks = Checks()
     with tempfile.TemporaryDirectory() as folder:
-        process, port = start_service(binary, folder)
+        process, port = start(binary, folder)
         try:
             run_checks(checks, process, port)
         finally:
