@@ -285,6 +285,9 @@ def guard_side_by_side(args):
                  f"loadgen {100 * r['loadgen_cpu']:.0f}%)" for mode, r in zip(modes, results)]
         return f"{label}: {'; '.join(parts)}"
 
+    if not args.service_cpus:
+        print("  note: --no-pin: the two services need not share a CPU, so their req/s ratio is "
+              "not a ratio of capacities", flush=True)
     ratios, controls = [], []
     for round_ in range(args.guard_rounds):
         modes = ("leaky", "guarded") if round_ % 2 == 0 else ("guarded", "leaky")
