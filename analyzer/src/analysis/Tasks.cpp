@@ -2,22 +2,9 @@
 // the way (before the call, the operation or the spawn) already covers it.
 #include "analysis/Tasks.hpp"
 
-#include <deque>
-#include <map>
+#include "analysis/TaskWalk.hpp"
 
 namespace spawnguard {
-namespace {
-
-// A function reached in a task, and whether a deadline set on the way covers it.
-using Visit = std::pair<const clang::FunctionDecl *, bool>;
-
-struct Arrival {
-  Visit From;
-  clang::SourceLocation Location;
-  const char *Note = nullptr;
-};
-
-} // namespace
 
 TaskAnalysis::TaskAnalysis(const TranslationUnitFacts &facts, RepetitionAnalysis &repetition,
                            DeadlinesOnPaths &deadlines, bool strict)
@@ -51,22 +38,17 @@ std::vector<WaitWithoutDeadline> TaskAnalysis::waitsWithoutDeadline() {
 
 void TaskAnalysis::follow(const TaskStart &task, llvm::DenseSet<const clang::CallExpr *> &reported,
                           std::vector<WaitWithoutDeadline> &out) {
-  Visit start{task.Spawn->Work, false};
-  std::map<Visit, Arrival> arrivals{{start, {}}};
-  std::deque<Visit> queue{start};
-  auto reach = [&](const Visit &from, const clang::FunctionDecl *function, const clang::Expr *site,
+  using Walk = TaskWalk<const clang::FunctionDecl *, clang::SourceLocation>;
+  Walk walk(task.Spawn->Work);
+  auto reach = [&](const Walk::Visit &from, const clang::FunctionDecl *function, const clang::Expr *site,
                    const char *note) {
     const auto *call = llvm::dyn_cast<clang::CallExpr>(site);
-    bool covered = from.second || (call != nullptr && Deadlines.carriesOwnDeadline(call)) ||
-                   Deadlines.at(from.first, site).State == DeadlineState::Set;
-    Visit next{function, covered};
-    if (arrivals.try_emplace(next, Arrival{from, site->getExprLoc(), note}).second) {
-      queue.push_back(next);
-    }
+    bool deadline = (call != nullptr && Deadlines.carriesOwnDeadline(call)) ||
+                    Deadlines.at(from.first, site).State == DeadlineState::Set;
+    walk.reach(from, function, deadline, site->getExprLoc(), note);
   };
-  while (!queue.empty()) {
-    Visit current = queue.front();
-    queue.pop_front();
+  while (!walk.done()) {
+    Walk::Visit current = walk.next();
     if (!current.second) {
       for (const WaitSite *wait : WaitsIn.lookup(current.first)) {
         if (reported.contains(wait->Wait.Call) || Deadlines.carriesOwnDeadline(wait->Wait.Call)) {
@@ -78,10 +60,8 @@ void TaskAnalysis::follow(const TaskStart &task, llvm::DenseSet<const clang::Cal
         }
         reported.insert(wait->Wait.Call);
         WaitWithoutDeadline finding{wait, &task, deadline, {}};
-        for (Visit at = current; at != start;) {
-          const Arrival &arrival = arrivals.find(at)->second;
-          finding.Reached.push_back({arrival.Location, arrival.Note});
-          at = arrival.From;
+        for (const Walk::Step &step : walk.pathTo(current)) {
+          finding.Reached.push_back({step.Where, step.Note});
         }
         out.push_back(std::move(finding));
       }

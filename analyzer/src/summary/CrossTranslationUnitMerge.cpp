@@ -4,11 +4,10 @@
 
 #include "checks/MissingDeadlineCheck.hpp"
 #include "checks/UnboundedSpawnCheck.hpp"
+#include "analysis/TaskWalk.hpp"
 #include "summary/GlobalCallGraph.hpp"
 
 #include <algorithm>
-#include <deque>
-#include <map>
 #include <set>
 
 namespace spawnguard {
@@ -71,59 +70,36 @@ public:
   // carrying whether a deadline set on the way covers what is reached; each
   // uncovered wait is reported once, for the first task that reaches it.
   void follow(const TaskStart &task) {
-    Visit start{task.Spawn->Work, false};
-    std::map<Visit, Arrival> arrivals{{start, {}}};
-    std::deque<Visit> queue{start};
-    auto reach = [&](const Visit &from, const std::string &usr, bool deadlineBefore, const FindingLocation &where,
-                     const char *note) {
-      Visit next{usr, from.second || deadlineBefore};
-      if (arrivals.try_emplace(next, Arrival{from, where, note}).second) {
-        queue.push_back(next);
-      }
-    };
-    while (!queue.empty()) {
-      Visit current = queue.front();
-      queue.pop_front();
+    using Walk = TaskWalk<std::string, FindingLocation>;
+    Walk walk(task.Spawn->Work);
+    while (!walk.done()) {
+      Walk::Visit current = walk.next();
       if (!current.second) {
         for (const InUnit<SummaryWait> &wait : Graph.waitsIn(current.first)) {
           if (enables(*wait.Unit, MissingDeadlineCheck::Name) && Reported.insert(placeOf(wait.Summarised->Where)).second) {
-            report(*wait.Summarised, task, reachedFrom(current, start, arrivals));
+            std::vector<SummaryStep> reached;
+            for (const Walk::Step &step : walk.pathTo(current)) {
+              reached.push_back({step.Where, step.Note});
+            }
+            report(*wait.Summarised, task, reached);
           }
         }
       }
       for (const SummaryCall *call : Graph.callsFrom(current.first)) {
-        reach(current, call->Callee, call->DeadlineBefore, call->Where,
-              call->Kind == EdgeKind::Handler ? "the task runs this operation's completion handler"
-                                              : "the task calls this");
+        walk.reach(current, call->Callee, call->DeadlineBefore, call->Where,
+                   call->Kind == EdgeKind::Handler ? "the task runs this operation's completion handler"
+                                                   : "the task calls this");
       }
       for (const InUnit<SummarySpawn> &spawn : Graph.spawnsIn(current.first)) {
         if (!spawn.Summarised->Work.empty()) {
-          reach(current, spawn.Summarised->Work, spawn.Summarised->DeadlineBefore, spawn.Summarised->Where,
-                "the task starts this work too");
+          walk.reach(current, spawn.Summarised->Work, spawn.Summarised->DeadlineBefore, spawn.Summarised->Where,
+                     "the task starts this work too");
         }
       }
     }
   }
 
 private:
-  // A function reached in a task, and whether a deadline set on the way covers it.
-  using Visit = std::pair<std::string, bool>;
-  struct Arrival {
-    Visit From;
-    FindingLocation Where;
-    const char *Note = nullptr;
-  };
-
-  static std::vector<SummaryStep> reachedFrom(Visit at, const Visit &start, const std::map<Visit, Arrival> &arrivals) {
-    std::vector<SummaryStep> steps;
-    while (at != start) {
-      const Arrival &arrival = arrivals.find(at)->second;
-      steps.push_back({arrival.Where, arrival.Note});
-      at = arrival.From;
-    }
-    return steps;
-  }
-
   void report(const SummaryWait &wait, const TaskStart &task, const std::vector<SummaryStep> &reached) {
     WaitKind kind = wait.Database ? WaitKind::Database : WaitKind::Network;
     Finding finding;
