@@ -33,6 +33,10 @@ TICKS = os.sysconf("SC_CLK_TCK")
 # busy for the fixed-rate latencies to describe the server (at SCHED_FIFO on
 # a busy machine it was 0.8-3.6 ms/s; at default scheduling there, 130-640).
 BUSY_WAIT_MS_PER_S = 10
+# Side by side, the two event loops share a CPU: each runs about half of it
+# when its loadgen keeps it busy. Under this, a loadgen (the two share the
+# other CPU) limited it, and the round says nothing about the service.
+SERVICE_BOUND_LOOP_CPU = 0.47
 
 
 def status_kb(pid, field):
@@ -279,11 +283,20 @@ def guard_side_by_side(args):
     """Rounds of guarded against leaky side by side (the order of start
     alternating), then A/A controls (each mode against itself: what the
     method reads when there is no difference). Returns the per-round
-    on/off req/s ratios and the controls' ratios."""
+    on/off req/s ratios and the controls' ratios, each with whether the round
+    was service-bound (both loops kept busy: their loadgens, sharing one
+    CPU, were not what limited them)."""
     def describe_round(label, modes, results):
         parts = [f"{mode} {r['rps']:.0f} req/s (event loop {100 * r['loop_cpu']:.0f}% of a CPU, "
                  f"loadgen {100 * r['loadgen_cpu']:.0f}%)" for mode, r in zip(modes, results)]
         return f"{label}: {'; '.join(parts)}"
+
+    def service_bound(results):
+        return all(r["loop_cpu"] >= SERVICE_BOUND_LOOP_CPU for r in results)
+
+    def verdict(bound):
+        return "" if bound else (f" (a loop ran under {100 * SERVICE_BOUND_LOOP_CPU:.0f}% of a CPU: "
+                                 f"loadgen-bound, not counted)")
 
     if not args.service_cpus:
         print("  note: --no-pin: the two services need not share a CPU, so their req/s ratio is "
@@ -292,17 +305,26 @@ def guard_side_by_side(args):
     for round_ in range(args.guard_rounds):
         modes = ("leaky", "guarded") if round_ % 2 == 0 else ("guarded", "leaky")
         results = dict(zip(modes, side_by_side(args, modes)))
-        ratios.append(results["guarded"]["rps"] / results["leaky"]["rps"])
+        bound = service_bound(results.values())
+        ratios.append((results["guarded"]["rps"] / results["leaky"]["rps"], bound))
         print(describe_round(f"guard side by side {round_ + 1}", modes,
-                             [results[m] for m in modes]) + f": on/off {ratios[-1]:.3f}",
-              flush=True)
+                             [results[m] for m in modes]) + f": on/off {ratios[-1][0]:.3f}"
+              + verdict(bound), flush=True)
     for control in range(args.guard_controls):
         mode = ("leaky", "guarded")[control % 2]
         results = side_by_side(args, (mode, mode))
-        controls.append(results[1]["rps"] / results[0]["rps"])
+        bound = service_bound(results)
+        controls.append((results[1]["rps"] / results[0]["rps"], bound))
         print(describe_round(f"A/A control {control + 1}", (mode, mode), results) +
-              f": ratio {controls[-1]:.3f}", flush=True)
+              f": ratio {controls[-1][0]:.3f}" + verdict(bound), flush=True)
     return ratios, controls
+
+
+def counted(rounds):
+    """The ratios of the service-bound rounds, or all of them (and False)
+    when none was."""
+    bound = [ratio for ratio, is_bound in rounds if is_bound]
+    return (bound, True) if bound else ([ratio for ratio, _ in rounds], False)
 
 
 def main():
@@ -421,12 +443,20 @@ def main():
     print(f"fixed mode: peak RSS {peak_kb / 1024:.1f} MiB", flush=True)
     service.stop()
 
-    ratios, controls = guard_side_by_side(args)
+    rounds, control_rounds = guard_side_by_side(args)
+    ratios, all_bound = counted(rounds)
     ratio = statistics.median(ratios)
+    controls, _ = counted(control_rounds)
     control_text = (f"A/A controls {', '.join(f'{c:.3f}' for c in controls)}" if controls
                     else "no A/A control")
-    print(f"guard on/off: median of {len(ratios)} side-by-side req/s ratios {ratio:.3f} "
-          f"(range {min(ratios):.3f}-{max(ratios):.3f}); {control_text}", flush=True)
+    print(f"guard on/off: median of {len(ratios)} {'service-bound ' if all_bound else ''}"
+          f"side-by-side req/s ratios {ratio:.3f} (range {min(ratios):.3f}-{max(ratios):.3f}; "
+          f"{len(rounds) - len(ratios) if all_bound else 0} loadgen-bound rounds left out); "
+          f"{control_text}", flush=True)
+    if not all_bound:
+        print("  note: no round was service-bound (every one had a loop under "
+              f"{100 * SERVICE_BOUND_LOOP_CPU:.0f}% of a CPU): the ratio above is the loadgens', "
+              "not the guard's", flush=True)
     print(f"end: {load_average()}", flush=True)
     latency = fixed["latency_ms"]
     print(f"server conns={args.connections} rps={maximum['rps']:.0f} p50_ms={latency['p50']:.2f} "
