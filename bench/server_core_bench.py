@@ -182,15 +182,16 @@ def load(args, service, rate, duration_s, hold_idle_s=0.0, warmup_s=0.0, on_open
     window_start.start()
     if on_open:
         on_open()
-    window_begins = opened_at + hold_idle_s + warmup_s
-    if start_at is not None:
-        window_begins = opened_at + (start_at - time.time()) + warmup_s
+    schedule_starts = opened_at + hold_idle_s
+    if start_at is not None:  # the wall-clock start on this clock
+        schedule_starts = time.monotonic() + (start_at - time.time())
+    window_begins = schedule_starts + warmup_s
     stdout, _ = process.communicate(timeout=duration_s + hold_idle_s + 60)
     sampler.join()
     window_start.join()
     summary = json.loads(stdout.strip().splitlines()[-1])
     summary["service_time_ms"] = take_service_time(service.port)
-    summary["opened_after_start_s"] = max(0.0, opened_at - window_begins + warmup_s)
+    summary["opened_after_start_s"] = max(0.0, opened_at - schedule_starts)
     window = [s for s in samples if s[0] >= window_begins]
     summary["loadgen_cpu"] = summary["service_cpu"] = float("nan")
     summary["service_wait_ms_per_s"] = summary["service_switches_per_s"] = float("nan")
@@ -398,8 +399,11 @@ def main():
         while open_fds(service.pid) < args.connections and time.monotonic() < deadline:
             time.sleep(0.1)
         time.sleep(0.5)
-        idle["rss"] = status_kb(service.pid, "VmRSS")
-        idle["fds"] = open_fds(service.pid)
+        rss, fds = status_kb(service.pid, "VmRSS"), open_fds(service.pid)
+        idle["bytes_per_conn"] = (rss - rss_none) * 1024 / args.connections
+        print(f"idle: service RSS {rss_none} kB with no connection, {rss} kB with {fds} "
+              f"descriptors open ({args.connections} connections): "
+              f"bytes_per_conn={idle['bytes_per_conn']:.0f}", flush=True)
 
     def fixed_rate(label, loadgen_cpus, on_open=None):
         floor_before = loopback_floor(args, loadgen_cpus)
@@ -411,11 +415,6 @@ def main():
         if args.realtime:
             set_realtime(service.pid, False)
         floor_after = loopback_floor(args, loadgen_cpus)  # the service idle again
-        if on_open:
-            print(f"idle: service RSS {rss_none} kB with no connection, {idle['rss']} kB with "
-                  f"{idle['fds']} descriptors open ({args.connections} connections): "
-                  f"bytes_per_conn={(idle['rss'] - rss_none) * 1024 / args.connections:.0f}",
-                  flush=True)
         scheduling = "SCHED_FIFO 1 (--realtime)" if args.realtime else "default scheduling"
         describe(f"fixed mode, fixed rate, {label}, {scheduling} ({load_average()})", result)
         if loadgen_cpus != shared_cpus and result["service_wait_ms_per_s"] > BUSY_WAIT_MS_PER_S:
@@ -434,7 +433,7 @@ def main():
 
     shared_label = "loadgen sharing the service's CPU" if pin else "not pinned"
     fixed = fixed_rate(shared_label, shared_cpus, on_open=measure_idle)
-    bytes_per_conn = (idle["rss"] - rss_none) * 1024 / args.connections
+    bytes_per_conn = idle["bytes_per_conn"]
     if pin:
         fixed_rate("loadgen on a CPU of its own", args.loadgen_cpus)
     maximum = load(args, service, args.max_rate, args.duration_s)
