@@ -236,9 +236,8 @@ Figures send_schedule(const Socket &connection, const Options &options) {
   return figures;
 }
 
-void respond(Socket listener, const Options &options) {
+void respond(Socket connection, const Options &options) {
   pin_to(options.responder_cpu);
-  Socket connection(::accept(listener.fd(), nullptr, nullptr));
   connection.no_delay();
   std::vector<char> request(options.request_bytes);
   std::string response(options.response_bytes, 'r');
@@ -259,16 +258,19 @@ int run(const Options &options) {
     throw SystemError("loopback listener");
 
   pin_to(options.sender_cpu);
-  std::thread responder(respond, std::move(listener), options);
-  Figures figures;
-  {
-    Socket connection(::socket(AF_INET, SOCK_STREAM, 0));
-    if (::connect(connection.fd(), reinterpret_cast<sockaddr *>(&address), sizeof address) != 0)
-      throw SystemError("connect to the loopback responder");
-    connection.no_delay();
-    figures = send_schedule(connection, options);
-  } // closing the connection ends the responder
-  responder.join();
+  Socket connection(::socket(AF_INET, SOCK_STREAM, 0));
+  if (::connect(connection.fd(), reinterpret_cast<sockaddr *>(&address), sizeof address) != 0)
+    throw SystemError("connect to the loopback responder");
+  connection.no_delay();
+  Socket accepted(::accept(listener.fd(), nullptr, nullptr));
+  std::jthread responder(respond, std::move(accepted), options);
+  // Destroyed before the responder is joined, also when sending throws: the
+  // shut-down connection ends the responder's read.
+  struct EndsResponder {
+    const Socket &connection;
+    ~EndsResponder() { ::shutdown(connection.fd(), SHUT_RDWR); }
+  } ends_responder{connection};
+  Figures figures = send_schedule(connection, options);
   fmt::print("{{\"rate\": {}, \"duration_s\": {}, \"warmup_s\": {}, \"request_bytes\": {}, "
              "\"response_bytes\": {}, \"spin\": {}, \"latency_ms\": {}, \"send_lag_ms\": {}, "
              "\"round_trip_ms\": {}}}\n",
