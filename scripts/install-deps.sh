@@ -12,7 +12,8 @@ packages=(
   libasio-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libsqlite3-dev sqlite3 libpq-dev
-  postgresql python3
+  postgresql python3 python3-yaml
+  prometheus   # promtool: tests/monitoring/ checks and unit-tests the shipped rules
 )
 # Extra packages a caller needs for one job (e.g. libboost1.81-doc for realworld).
 packages+=("$@")
