@@ -2,8 +2,10 @@
 """The OOM scenario, scaled down (preset 'test': 128 MiB, 30 s, the four
 modes in parallel), checked against the spec: leaky is killed by the memory
 limit; guarded alerts at least 30% of the run before that, naming the audit
-spawn's file:line; shed and fixed finish under 30% of the limit, shed
-answering 503 with Retry-After; every request sent is accounted for.
+spawn's file:line; a real Prometheus with the shipped rules fires
+SpawnguardSiteLeaking at that site before the OOM; shed and fixed finish
+under 30% of the limit, shed answering 503 with Retry-After; every request
+sent is accounted for.
 
 usage: scenario_test.py --db sqlite|postgres --build-dir DIR --out DIR
 With --db postgres the server is $SPAWNGUARD_TEST_PG; unset, the test is
@@ -48,7 +50,8 @@ def main():
     print("running:", " ".join(command), flush=True)
     driver = subprocess.run(command, text=True)
     with open(os.path.join(args.out, "results.json")) as f:
-        runs = json.load(f)["runs"]
+        results = json.load(f)
+    runs, prometheus_alerts = results["runs"], results["prometheus_alerts"]
 
     failures = []
 
@@ -73,6 +76,12 @@ def main():
     expect(guarded["alert_site"] is not None and guarded["alert_site"].endswith(site),
            f"the alert names the audit spawn {site} (it named {guarded['alert_site']}: "
            f"{guarded['alert_text']})")
+    leaking = [a for a in prometheus_alerts or [] if a["alertname"] == "SpawnguardSiteLeaking"
+               and a["mode"] == "guarded" and (a["site"] or "").endswith(site)]
+    expect(leaking and oom_at is not None and leaking[0]["fired_s"] is not None
+           and leaking[0]["fired_s"] < oom_at,
+           f"Prometheus, with the shipped rules, fired SpawnguardSiteLeaking at {site} before "
+           f"the OOM ({prometheus_alerts})")
     for run in (shed, fixed):
         share = run["peak_rss_bytes"] / run["limit_bytes"]
         expect(not run["died"] and share < 0.3,
