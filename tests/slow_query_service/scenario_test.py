@@ -77,7 +77,7 @@ def main():
            f"the alert names the audit spawn {site} (it named {guarded['alert_site']}: "
            f"{guarded['alert_text']})")
     leaking = [a for a in prometheus_alerts or [] if a["alertname"] == "SpawnguardSiteLeaking"
-               and a["mode"] == "guarded" and (a["site"] or "").endswith(site)]
+               and a["run"] == "guarded" and (a["site"] or "").endswith(site)]
     expect(leaking and oom_at is not None and leaking[0]["fired_s"] is not None
            and leaking[0]["fired_s"] < oom_at,
            f"Prometheus, with the shipped rules, fired SpawnguardSiteLeaking at {site} before "
