@@ -22,6 +22,7 @@ import time
 
 import yaml
 
+from dashboard_queries import dashboard_queries
 from promql_names import metric_names, template_queries
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
@@ -85,25 +86,6 @@ def rule_queries(path, rules_file):
             for key, value in {**rule.get("labels", {}), **rule.get("annotations", {})}.items():
                 queries += [(f"{path}: {name} {key}", q) for q in template_queries(str(value))]
     return queries, recorded
-
-
-def dashboard_queries(path, dashboard):
-    """(where, query) of every panel target and every query variable."""
-    queries = []
-
-    def walk(panels):
-        for panel in panels or []:
-            queries.extend((f"{path}: panel '{panel.get('title')}'", target["expr"])
-                           for target in panel.get("targets") or [] if "expr" in target)
-            walk(panel.get("panels"))
-
-    walk(dashboard.get("panels"))
-    for variable in (dashboard.get("templating") or {}).get("list") or []:
-        if variable.get("type") == "query":
-            query = variable.get("query")
-            query = query.get("query", "") if isinstance(query, dict) else query
-            queries.append((f"{path}: variable ${variable.get('name')}", query))
-    return queries
 
 
 def main():

@@ -9,13 +9,18 @@ import subprocess
 import sys
 
 
-def main():
+def find_promtool():
+    """promtool's path; exits the test, saying where it comes from, without it."""
     promtool = shutil.which("promtool")
     if promtool is None:
-        print("run_promtool: promtool is not on PATH: it comes with the Debian package "
-              "'prometheus'; run scripts/install-deps.sh as root (or apt-get install prometheus)",
-              file=sys.stderr)
-        return 1
+        raise SystemExit("promtool is not on PATH: it comes with the Debian package "
+                         "'prometheus'; run scripts/install-deps.sh as root "
+                         "(or apt-get install prometheus)")
+    return promtool
+
+
+def main():
+    promtool = find_promtool()
     print("+ promtool " + " ".join(sys.argv[1:]), flush=True)
     return subprocess.run([promtool, *sys.argv[1:]]).returncode
 
