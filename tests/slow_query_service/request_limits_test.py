@@ -8,10 +8,9 @@ grow with what the client sends.
 usage: request_limits_test.py PATH/TO/slow_query_service
 """
 import sys
-import tempfile
 
 from bad_input_test import Checks, closed_by_server, connect, read_response
-from service_process import start_service
+from service_process import run_with_service
 
 HEADER_LIMIT = 1024
 BODY_LIMIT = 4096
@@ -97,17 +96,10 @@ def run_checks(checks, process, port):
 
 def main():
     checks = Checks()
-    with tempfile.TemporaryDirectory() as folder:
-        process, port = start_service(
-            sys.argv[1], "--mode", "fixed", "--db", f"sqlite:{folder}/audit.sqlite",
-            "--scan-rows", "1000", "--header-limit", str(HEADER_LIMIT),
-            "--body-limit", str(BODY_LIMIT), "--request-timeout-ms", "3000")
-        try:
-            run_checks(checks, process, port)
-        finally:
-            process.kill()
-    print(f"{checks.failures} failed")
-    return 1 if checks.failures else 0
+    flags = ["--mode", "fixed", "--header-limit", str(HEADER_LIMIT), "--body-limit",
+             str(BODY_LIMIT), "--request-timeout-ms", "3000"]
+    return run_with_service(sys.argv[1], flags, checks,
+                            lambda process, port: run_checks(checks, process, port))
 
 
 if __name__ == "__main__":
