@@ -1,5 +1,7 @@
-// Config::from_environment: SPAWNGUARD_* variables, each parsed strictly;
-// a bad value names the variable, the value and the accepted form.
+// Config::from_environment: SPAWNGUARD_* variables, each parsed strictly and
+// range-checked; a bad value names the variable, the value and the accepted
+// form with its range. Blanks around a value and between a number and its
+// unit are ignored ("2s", " 2s", "2 s"); blanks inside a number are not.
 #include "spawnguard/config.hpp"
 
 #include "spawnguard/detail/text_format.hpp"
@@ -9,26 +11,70 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <set>
 
 namespace spawnguard {
 
 namespace {
 
+using namespace std::chrono_literals;
 using detail::trim;
 
-constexpr std::string_view duration_form = "a duration like 250ms, 2s, 1.5s or 5m";
-constexpr std::string_view bytes_form = "a byte count like 536870912, 512MiB, 512M or 2GiB";
+// A duration variable's accepted range; `whole_seconds` for fields kept in
+// seconds, where a fraction would otherwise be dropped silently.
+struct DurationRange {
+  std::chrono::milliseconds min;
+  std::chrono::milliseconds max;
+  bool whole_seconds;
+  std::string_view form;
+};
+
+struct CountRange {
+  std::size_t min;
+  std::size_t max;
+  std::string_view form;
+};
+
+constexpr DurationRange sample_period_range{10ms, 1min, false,
+                                            "a duration from 10ms to 1m, like 100ms, 250ms or 2s"};
+constexpr DurationRange forecast_window_range{
+    1s, 24h, true, "a duration in whole seconds from 1s to 24h, like 30s, 5m or 1h"};
+constexpr DurationRange forecast_min_span_range{
+    0s, 24h, true, "a duration in whole seconds from 0s to 24h, like 5s or 1m"};
+constexpr DurationRange eta_range{1s, 24h, true,
+                                  "a duration in whole seconds from 1s to 24h, like 30s, 2m or 1h"};
+constexpr DurationRange task_age_range{
+    0s, 168h, true, "a duration in whole seconds from 0s (off) to 168h, like 90s, 10m or 2h"};
+constexpr DurationRange wait_timeout_range{1ms, 24h, false, "from 1ms to 24h"};
+
+constexpr std::uint64_t min_budget = 1ull << 20; // less than a MiB holds no process
+constexpr std::uint64_t max_budget = 1ull << 50; // 1 PiB
+constexpr std::string_view bytes_form =
+    "a byte count from 1MiB to 1048576GiB (1 PiB), like 536870912, 512MiB, 512M or 2GiB";
 constexpr std::string_view fraction_form = "a fraction above 0 and at most 1, like 0.8";
-constexpr std::string_view count_form = "a whole number like 0 or 1000";
+constexpr std::string_view margin_form = "a fraction from 0 to 0.5, like 0.05";
+constexpr std::size_t max_count = 1'000'000'000;
+constexpr CountRange site_live_range{0, max_count,
+                                     "a whole number from 0 (off) to 1000000000, like 5000"};
+constexpr CountRange leak_growth_range{0, max_count,
+                                       "a whole number from 0 (off) to 1000000000, like 1000"};
+constexpr CountRange clear_samples_range{1, 1000, "a whole number from 1 to 1000, like 3"};
 constexpr std::string_view switch_form = "on or off (also true/false, 1/0)";
 constexpr std::string_view sink_form = "log, json or none";
-constexpr std::string_view sites_form = "site labels separated by commas, like db-query,src/a.cpp:42";
+constexpr std::string_view sites_form =
+    "distinct site labels separated by commas, like db-query,src/a.cpp:42";
 constexpr std::string_view limits_form =
     "'label=max_live[,reject|wait|observe[,max_waiters[,timeout]]]' entries separated by ';', "
-    "like db-query=100,wait,500,2s;src/a.cpp:42=50,reject";
+    "each label once, max_live from 1 to 1000000000, max_waiters from 0 to 1000000000, "
+    "timeout from 1ms to 24h, like db-query=100,wait,500,2s;src/a.cpp:42=50,reject";
 
 [[noreturn]] void reject(std::string_view name, std::string_view value, std::string_view form) {
   throw ConfigError(fmt::format("{}='{}': expected {}", name, value, form));
+}
+
+[[noreturn]] void reject(std::string_view name, std::string_view value, std::string_view problem,
+                         std::string_view form) {
+  throw ConfigError(fmt::format("{}='{}': {}; expected {}", name, value, problem, form));
 }
 
 std::optional<double> parse_number(std::string_view text) {
@@ -41,42 +87,83 @@ std::optional<double> parse_number(std::string_view text) {
   return value;
 }
 
-// Splits "12.5MiB" into 12.5 and "MiB".
+// Splits "12.5MiB" or "12.5 MiB" into 12.5 and "MiB".
 std::optional<std::pair<double, std::string_view>> number_and_unit(std::string_view text) {
+  text = trim(text);
   const auto unit_at = text.find_first_not_of("0123456789.");
   const auto number = parse_number(text.substr(0, unit_at));
   if (!number || *number < 0) {
     return std::nullopt;
   }
   return std::pair{*number, unit_at == std::string_view::npos ? std::string_view{}
-                                                               : text.substr(unit_at)};
+                                                              : trim(text.substr(unit_at))};
 }
 
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
-  auto parts = number_and_unit(trim(text));
+// A duration in milliseconds as a double, so that a huge value is compared
+// with the range before it is converted (and cannot wrap around).
+std::optional<double> parse_milliseconds(std::string_view text) {
+  auto parts = number_and_unit(text);
   if (!parts) {
     return std::nullopt;
   }
   const auto [value, unit] = *parts;
-  double ms = 0;
   if (unit == "ms") {
-    ms = value;
-  } else if (unit == "s") {
-    ms = value * 1000;
-  } else if (unit == "m") {
-    ms = value * 60'000;
-  } else {
-    return std::nullopt;
+    return value;
   }
-  return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(ms)));
+  if (unit == "s") {
+    return value * 1000;
+  }
+  if (unit == "m") {
+    return value * 60'000;
+  }
+  if (unit == "h") {
+    return value * 3'600'000;
+  }
+  return std::nullopt;
 }
 
-std::optional<std::uint64_t> parse_bytes(std::string_view text) {
-  auto parts = number_and_unit(trim(text));
-  if (!parts) {
-    return std::nullopt;
+// The problem with `text` as a duration in `range`, or the duration.
+struct DurationReading {
+  std::optional<std::chrono::milliseconds> value;
+  std::string_view problem;
+};
+
+DurationReading read_duration(std::string_view text, const DurationRange &range) {
+  const auto ms = parse_milliseconds(text);
+  if (!ms) {
+    return {std::nullopt, "not a duration"};
   }
-  const auto [value, unit] = *parts;
+  if (*ms < static_cast<double>(range.min.count()) ||
+      *ms > static_cast<double>(range.max.count())) {
+    return {std::nullopt, "out of range"};
+  }
+  const auto rounded = std::llround(*ms);
+  if (range.whole_seconds && rounded % 1000 != 0) {
+    return {std::nullopt, "not a whole number of seconds"};
+  }
+  return {std::chrono::milliseconds(rounded), {}};
+}
+
+std::chrono::milliseconds require_duration(std::string_view name, std::string_view value,
+                                           const DurationRange &range) {
+  const auto reading = read_duration(value, range);
+  if (!reading.value) {
+    reject(name, value, reading.problem, range.form);
+  }
+  return *reading.value;
+}
+
+std::chrono::seconds require_seconds(std::string_view name, std::string_view value,
+                                     const DurationRange &range) {
+  return std::chrono::duration_cast<std::chrono::seconds>(require_duration(name, value, range));
+}
+
+std::uint64_t require_bytes(std::string_view name, std::string_view value) {
+  auto parts = number_and_unit(value);
+  if (!parts) {
+    reject(name, value, "not a byte count", bytes_form);
+  }
+  const auto [number, unit] = *parts;
   double scale = 0;
   if (unit.empty() || unit == "B") {
     scale = 1;
@@ -87,11 +174,11 @@ std::optional<std::uint64_t> parse_bytes(std::string_view text) {
   } else if (unit == "G" || unit == "Gi" || unit == "GiB") {
     scale = 1024.0 * 1024 * 1024;
   } else {
-    return std::nullopt;
+    reject(name, value, "not a byte count", bytes_form);
   }
-  const double bytes = value * scale;
-  if (bytes < 1 || bytes > 1e18) {
-    return std::nullopt;
+  const double bytes = number * scale;
+  if (bytes < static_cast<double>(min_budget) || bytes > static_cast<double>(max_budget)) {
+    reject(name, value, "out of range", bytes_form);
   }
   return static_cast<std::uint64_t>(bytes);
 }
@@ -106,6 +193,26 @@ std::optional<std::size_t> parse_count(std::string_view text) {
   return value;
 }
 
+// A count in [min, max]; a number too large for size_t is out of range too.
+std::optional<std::size_t> parse_count_in(std::string_view text, std::size_t min, std::size_t max) {
+  auto count = parse_count(text);
+  if (!count || *count < min || *count > max) {
+    return std::nullopt;
+  }
+  return count;
+}
+
+std::size_t require_count(std::string_view name, std::string_view value, const CountRange &range) {
+  auto count = parse_count_in(value, range.min, range.max);
+  if (!count) {
+    const auto trimmed = trim(value);
+    const bool digits =
+        !trimmed.empty() && trimmed.find_first_not_of("0123456789") == std::string_view::npos;
+    reject(name, value, digits ? "out of range" : "not a whole number", range.form);
+  }
+  return *count;
+}
+
 std::vector<std::string_view> split(std::string_view s, char sep) {
   auto parts = detail::split(s, sep);
   for (auto &part : parts) {
@@ -117,7 +224,7 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 std::optional<SiteLimit> parse_limit(std::string_view spec) {
   auto fields = split(spec, ',');
   SiteLimit limit;
-  auto max_live = parse_count(fields[0]);
+  auto max_live = parse_count_in(fields[0], 1, max_count);
   if (!max_live || fields.size() > 4) {
     return std::nullopt;
   }
@@ -135,14 +242,14 @@ std::optional<SiteLimit> parse_limit(std::string_view spec) {
     }
   }
   if (fields.size() > 2) {
-    auto waiters = parse_count(fields[2]);
+    auto waiters = parse_count_in(fields[2], 0, max_count);
     if (!waiters) {
       return std::nullopt;
     }
     limit.max_waiters = *waiters;
   }
   if (fields.size() > 3) {
-    auto timeout = parse_duration(fields[3]);
+    auto timeout = read_duration(fields[3], wait_timeout_range).value;
     if (!timeout) {
       return std::nullopt;
     }
@@ -151,32 +258,23 @@ std::optional<SiteLimit> parse_limit(std::string_view spec) {
   return limit;
 }
 
-template <typename T>
-T require(const char *name, std::string_view value, std::optional<T> parsed,
-          std::string_view form) {
-  if (!parsed) {
-    reject(name, value, form);
-  }
-  return *parsed;
-}
-
 } // namespace
 
 const std::vector<EnvVariable> &environment_variables() {
   static const std::vector<EnvVariable> variables{
-      {"SPAWNGUARD_SAMPLE_PERIOD", duration_form},
-      {"SPAWNGUARD_FORECAST_WINDOW", duration_form},
-      {"SPAWNGUARD_FORECAST_MIN_SPAN", duration_form},
+      {"SPAWNGUARD_SAMPLE_PERIOD", sample_period_range.form},
+      {"SPAWNGUARD_FORECAST_WINDOW", forecast_window_range.form},
+      {"SPAWNGUARD_FORECAST_MIN_SPAN", forecast_min_span_range.form},
       {"SPAWNGUARD_MEMORY_BUDGET", bytes_form},
       {"SPAWNGUARD_WARN_FRACTION", fraction_form},
       {"SPAWNGUARD_CRITICAL_FRACTION", fraction_form},
-      {"SPAWNGUARD_CLEAR_MARGIN", "a fraction from 0 to 0.5, like 0.05"},
-      {"SPAWNGUARD_WARN_ETA", duration_form},
-      {"SPAWNGUARD_CRITICAL_ETA", duration_form},
-      {"SPAWNGUARD_SITE_LIVE_WARN", count_form},
-      {"SPAWNGUARD_LEAK_GROWTH_WARN", count_form},
-      {"SPAWNGUARD_TASK_AGE_WARN", duration_form},
-      {"SPAWNGUARD_CLEAR_SAMPLES", count_form},
+      {"SPAWNGUARD_CLEAR_MARGIN", margin_form},
+      {"SPAWNGUARD_WARN_ETA", eta_range.form},
+      {"SPAWNGUARD_CRITICAL_ETA", eta_range.form},
+      {"SPAWNGUARD_SITE_LIVE_WARN", site_live_range.form},
+      {"SPAWNGUARD_LEAK_GROWTH_WARN", leak_growth_range.form},
+      {"SPAWNGUARD_TASK_AGE_WARN", task_age_range.form},
+      {"SPAWNGUARD_CLEAR_SAMPLES", clear_samples_range.form},
       {"SPAWNGUARD_SHED", switch_form},
       {"SPAWNGUARD_SHEDDABLE", sites_form},
       {"SPAWNGUARD_LIMITS", limits_form},
@@ -196,110 +294,103 @@ Config Config::from_environment(Config base) {
   });
 }
 
-Config Config::from_environment(
-    Config base, const std::function<std::optional<std::string>(const char *)> &lookup) {
+Config
+Config::from_environment(Config base,
+                         const std::function<std::optional<std::string>(const char *)> &lookup) {
   Config c = std::move(base);
-  auto with = [&](const char *name, std::string_view form, auto apply) {
+  auto with = [&](const char *name, auto apply) {
     if (auto value = lookup(name)) {
-      apply(name, std::string_view(*value), form);
+      apply(name, std::string_view(*value));
     }
   };
-  auto seconds_of = [](std::chrono::milliseconds ms) {
-    return std::chrono::duration_cast<std::chrono::seconds>(ms);
+  // Each variable's parser, storing into the field it sets.
+  auto milliseconds_into = [](std::chrono::milliseconds &field, const DurationRange &range) {
+    return [&field, &range](auto n, auto v) { field = require_duration(n, v, range); };
   };
-  with("SPAWNGUARD_SAMPLE_PERIOD", duration_form, [&](auto n, auto v, auto f) {
-    c.sample_period = require(n, v, parse_duration(v), f);
-    if (c.sample_period.count() <= 0) {
-      reject(n, v, f);
-    }
-  });
-  with("SPAWNGUARD_FORECAST_WINDOW", duration_form, [&](auto n, auto v, auto f) {
-    c.forecast_window = seconds_of(require(n, v, parse_duration(v), f));
-  });
-  with("SPAWNGUARD_FORECAST_MIN_SPAN", duration_form, [&](auto n, auto v, auto f) {
-    c.forecast_min_span = seconds_of(require(n, v, parse_duration(v), f));
-  });
-  with("SPAWNGUARD_MEMORY_BUDGET", bytes_form,
-       [&](auto n, auto v, auto f) { c.memory_budget_bytes = require(n, v, parse_bytes(v), f); });
-  auto fraction = [&](double &field, double upper) {
-    return [&field, upper](auto n, auto v, auto f) {
+  auto seconds_into = [](std::chrono::seconds &field, const DurationRange &range) {
+    return [&field, &range](auto n, auto v) { field = require_seconds(n, v, range); };
+  };
+  auto count_into = [](std::size_t &field, const CountRange &range) {
+    return [&field, &range](auto n, auto v) { field = require_count(n, v, range); };
+  };
+  with("SPAWNGUARD_SAMPLE_PERIOD", milliseconds_into(c.sample_period, sample_period_range));
+  with("SPAWNGUARD_FORECAST_WINDOW", seconds_into(c.forecast_window, forecast_window_range));
+  with("SPAWNGUARD_FORECAST_MIN_SPAN", seconds_into(c.forecast_min_span, forecast_min_span_range));
+  with("SPAWNGUARD_MEMORY_BUDGET",
+       [&](auto n, auto v) { c.memory_budget_bytes = require_bytes(n, v); });
+  auto fraction = [&](double &field, double lower, bool lower_included, double upper,
+                      std::string_view form) {
+    return [&field, lower, lower_included, upper, form](auto n, auto v) {
       auto value = parse_number(trim(v));
-      if (!value || *value <= 0 || *value > upper) {
-        reject(n, v, f);
+      if (!value) {
+        reject(n, v, "not a number", form);
+      }
+      if (*value < lower || (*value == lower && !lower_included) || *value > upper) {
+        reject(n, v, "out of range", form);
       }
       field = *value;
     };
   };
-  with("SPAWNGUARD_WARN_FRACTION", fraction_form, fraction(c.warn_fraction, 1.0));
-  with("SPAWNGUARD_CRITICAL_FRACTION", fraction_form, fraction(c.critical_fraction, 1.0));
-  with("SPAWNGUARD_CLEAR_MARGIN", "a fraction from 0 to 0.5, like 0.05", [&](auto n, auto v, auto f) {
-    auto value = parse_number(trim(v));
-    if (!value || *value < 0 || *value > 0.5) {
-      reject(n, v, f);
-    }
-    c.clear_margin = *value;
-  });
-  with("SPAWNGUARD_WARN_ETA", duration_form, [&](auto n, auto v, auto f) {
-    c.warn_eta = seconds_of(require(n, v, parse_duration(v), f));
-  });
-  with("SPAWNGUARD_CRITICAL_ETA", duration_form, [&](auto n, auto v, auto f) {
-    c.critical_eta = seconds_of(require(n, v, parse_duration(v), f));
-  });
-  with("SPAWNGUARD_SITE_LIVE_WARN", count_form,
-       [&](auto n, auto v, auto f) { c.site_live_warn = require(n, v, parse_count(v), f); });
-  with("SPAWNGUARD_LEAK_GROWTH_WARN", count_form,
-       [&](auto n, auto v, auto f) { c.leak_growth_warn = require(n, v, parse_count(v), f); });
-  with("SPAWNGUARD_TASK_AGE_WARN", duration_form, [&](auto n, auto v, auto f) {
-    c.task_age_warn = seconds_of(require(n, v, parse_duration(v), f));
-  });
-  with("SPAWNGUARD_CLEAR_SAMPLES", count_form, [&](auto n, auto v, auto f) {
-    c.clear_samples = require(n, v, parse_count(v), f);
-    if (c.clear_samples == 0) {
-      reject(n, v, "a whole number of at least 1");
-    }
-  });
-  with("SPAWNGUARD_SHED", switch_form, [&](auto n, auto v, auto f) {
-    v = trim(v);
-    if (v == "on" || v == "true" || v == "1") {
+  with("SPAWNGUARD_WARN_FRACTION", fraction(c.warn_fraction, 0, false, 1.0, fraction_form));
+  with("SPAWNGUARD_CRITICAL_FRACTION", fraction(c.critical_fraction, 0, false, 1.0, fraction_form));
+  with("SPAWNGUARD_CLEAR_MARGIN", fraction(c.clear_margin, 0, true, 0.5, margin_form));
+  with("SPAWNGUARD_WARN_ETA", seconds_into(c.warn_eta, eta_range));
+  with("SPAWNGUARD_CRITICAL_ETA", seconds_into(c.critical_eta, eta_range));
+  with("SPAWNGUARD_SITE_LIVE_WARN", count_into(c.site_live_warn, site_live_range));
+  with("SPAWNGUARD_LEAK_GROWTH_WARN", count_into(c.leak_growth_warn, leak_growth_range));
+  with("SPAWNGUARD_TASK_AGE_WARN", seconds_into(c.task_age_warn, task_age_range));
+  with("SPAWNGUARD_CLEAR_SAMPLES", count_into(c.clear_samples, clear_samples_range));
+  with("SPAWNGUARD_SHED", [&](auto n, auto v) {
+    const auto word = trim(v);
+    if (word == "on" || word == "true" || word == "1") {
       c.shed_at_critical = true;
-    } else if (v == "off" || v == "false" || v == "0") {
+    } else if (word == "off" || word == "false" || word == "0") {
       c.shed_at_critical = false;
     } else {
-      reject(n, v, f);
+      reject(n, v, switch_form);
     }
   });
-  with("SPAWNGUARD_SHEDDABLE", sites_form, [&](auto n, auto v, auto f) {
+  with("SPAWNGUARD_SHEDDABLE", [&](auto n, auto v) {
     c.sheddable_sites.clear();
+    std::set<std::string_view> seen;
     for (auto label : split(v, ',')) {
       if (label.empty()) {
-        reject(n, v, f);
+        reject(n, v, "an empty label", sites_form);
+      }
+      if (!seen.insert(label).second) {
+        reject(n, v, fmt::format("label '{}' is listed twice", label), sites_form);
       }
       c.sheddable_sites.emplace_back(label);
     }
   });
-  with("SPAWNGUARD_LIMITS", limits_form, [&](auto n, auto v, auto f) {
+  with("SPAWNGUARD_LIMITS", [&](auto n, auto v) {
+    std::set<std::string_view> seen;
     for (auto entry : split(v, ';')) {
       const auto equals = entry.rfind('=');
-      if (equals == std::string_view::npos || equals == 0) {
-        reject(n, v, f);
+      const auto label = equals == std::string_view::npos ? entry : trim(entry.substr(0, equals));
+      if (equals == std::string_view::npos || label.empty()) {
+        reject(n, v, fmt::format("entry '{}' has no label=", entry), limits_form);
       }
       auto limit = parse_limit(entry.substr(equals + 1));
       if (!limit) {
-        reject(n, v, f);
+        reject(n, v, fmt::format("entry '{}' is not a valid limit", entry), limits_form);
       }
-      c.site_limits.insert_or_assign(std::string(trim(entry.substr(0, equals))), *limit);
+      if (!seen.insert(label).second) {
+        reject(n, v, fmt::format("label '{}' has two limits", label), limits_form);
+      }
+      c.site_limits.insert_or_assign(std::string(label), *limit);
     }
   });
-  with("SPAWNGUARD_SINK", sink_form, [&](auto n, auto v, auto f) {
-    v = trim(v);
-    if (v == "log") {
+  with("SPAWNGUARD_SINK", [&](auto n, auto v) {
+    const auto word = trim(v);
+    if (word == "log") {
       c.sink = SinkKind::log;
-    } else if (v == "json") {
+    } else if (word == "json") {
       c.sink = SinkKind::json;
-    } else if (v == "none") {
+    } else if (word == "none") {
       c.sink = SinkKind::none;
     } else {
-      reject(n, v, f);
+      reject(n, v, sink_form);
     }
   });
   c.validate();
@@ -308,10 +399,10 @@ Config Config::from_environment(
 
 void Config::validate() const {
   if (!(warn_fraction < critical_fraction)) {
-    throw ConfigError(fmt::format(
-        "warn_fraction (SPAWNGUARD_WARN_FRACTION={}) must be below critical_fraction "
-        "(SPAWNGUARD_CRITICAL_FRACTION={})",
-        warn_fraction, critical_fraction));
+    throw ConfigError(
+        fmt::format("warn_fraction (SPAWNGUARD_WARN_FRACTION={}) must be below critical_fraction "
+                    "(SPAWNGUARD_CRITICAL_FRACTION={})",
+                    warn_fraction, critical_fraction));
   }
   if (!(critical_eta < warn_eta)) {
     throw ConfigError(fmt::format("critical_eta (SPAWNGUARD_CRITICAL_ETA={}s) must be below "

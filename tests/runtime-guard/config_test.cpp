@@ -88,7 +88,7 @@ TEST(ConfigFromEnvironment, AcceptsByteSizesInSeveralUnits) {
   EXPECT_EQ(from({{"SPAWNGUARD_MEMORY_BUDGET", "1048576"}}).memory_budget_bytes, 1048576u);
   EXPECT_EQ(from({{"SPAWNGUARD_MEMORY_BUDGET", "2G"}}).memory_budget_bytes, 2ull << 30);
   EXPECT_EQ(from({{"SPAWNGUARD_MEMORY_BUDGET", "1.5GiB"}}).memory_budget_bytes, 3ull << 29);
-  EXPECT_EQ(from({{"SPAWNGUARD_MEMORY_BUDGET", "64K"}}).memory_budget_bytes, 65536u);
+  EXPECT_EQ(from({{"SPAWNGUARD_MEMORY_BUDGET", "2048K"}}).memory_budget_bytes, 2u << 20);
 }
 
 struct BadValue {
@@ -110,31 +110,96 @@ TEST_P(RejectsBadValue, NamingTheVariableTheValueAndTheAcceptedForm) {
 
 INSTANTIATE_TEST_SUITE_P(
     EveryVariable, RejectsBadValue,
-    ::testing::Values(BadValue{"SPAWNGUARD_SAMPLE_PERIOD", "100", "250ms"},
-                      BadValue{"SPAWNGUARD_SAMPLE_PERIOD", "0ms", "duration"},
-                      BadValue{"SPAWNGUARD_SAMPLE_PERIOD", "fast", "duration"},
-                      BadValue{"SPAWNGUARD_FORECAST_WINDOW", "30 seconds", "duration"},
-                      BadValue{"SPAWNGUARD_FORECAST_MIN_SPAN", "5", "duration"},
-                      BadValue{"SPAWNGUARD_MEMORY_BUDGET", "lots", "512MiB"},
-                      BadValue{"SPAWNGUARD_MEMORY_BUDGET", "-5G", "byte count"},
-                      BadValue{"SPAWNGUARD_MEMORY_BUDGET", "12TB", "byte count"},
-                      BadValue{"SPAWNGUARD_WARN_FRACTION", "80%", "fraction"},
-                      BadValue{"SPAWNGUARD_WARN_FRACTION", "1.5", "at most 1"},
-                      BadValue{"SPAWNGUARD_CRITICAL_FRACTION", "0", "above 0"},
-                      BadValue{"SPAWNGUARD_CLEAR_MARGIN", "0.9", "0.5"},
-                      BadValue{"SPAWNGUARD_WARN_ETA", "soon", "duration"},
-                      BadValue{"SPAWNGUARD_CRITICAL_ETA", "-1s", "duration"},
-                      BadValue{"SPAWNGUARD_SITE_LIVE_WARN", "1e3", "whole number"},
-                      BadValue{"SPAWNGUARD_LEAK_GROWTH_WARN", "-1", "whole number"},
-                      BadValue{"SPAWNGUARD_TASK_AGE_WARN", "60", "duration"},
-                      BadValue{"SPAWNGUARD_CLEAR_SAMPLES", "0", "at least 1"},
-                      BadValue{"SPAWNGUARD_SHED", "yes", "on or off"},
-                      BadValue{"SPAWNGUARD_SHEDDABLE", "a,,b", "separated by commas"},
-                      BadValue{"SPAWNGUARD_LIMITS", "db-query", "label=max_live"},
-                      BadValue{"SPAWNGUARD_LIMITS", "db-query=ten", "label=max_live"},
-                      BadValue{"SPAWNGUARD_LIMITS", "db-query=10,drop", "reject|wait|observe"},
-                      BadValue{"SPAWNGUARD_LIMITS", "db-query=10,wait,5,soon", "timeout"},
-                      BadValue{"SPAWNGUARD_SINK", "syslog", "log, json or none"}));
+    ::testing::Values(
+        BadValue{"SPAWNGUARD_SAMPLE_PERIOD", "100", "250ms"},
+        BadValue{"SPAWNGUARD_SAMPLE_PERIOD", "0ms", "duration"},
+        BadValue{"SPAWNGUARD_SAMPLE_PERIOD", "fast", "duration"},
+        BadValue{"SPAWNGUARD_FORECAST_WINDOW", "30 seconds", "duration"},
+        BadValue{"SPAWNGUARD_FORECAST_MIN_SPAN", "5", "duration"},
+        BadValue{"SPAWNGUARD_MEMORY_BUDGET", "lots", "512MiB"},
+        BadValue{"SPAWNGUARD_MEMORY_BUDGET", "-5G", "byte count"},
+        BadValue{"SPAWNGUARD_MEMORY_BUDGET", "12TB", "byte count"},
+        BadValue{"SPAWNGUARD_WARN_FRACTION", "80%", "fraction"},
+        BadValue{"SPAWNGUARD_WARN_FRACTION", "1.5", "at most 1"},
+        BadValue{"SPAWNGUARD_CRITICAL_FRACTION", "0", "above 0"},
+        BadValue{"SPAWNGUARD_CLEAR_MARGIN", "0.9", "0.5"},
+        BadValue{"SPAWNGUARD_WARN_ETA", "soon", "duration"},
+        BadValue{"SPAWNGUARD_CRITICAL_ETA", "-1s", "duration"},
+        BadValue{"SPAWNGUARD_SITE_LIVE_WARN", "1e3", "whole number"},
+        BadValue{"SPAWNGUARD_LEAK_GROWTH_WARN", "-1", "whole number"},
+        BadValue{"SPAWNGUARD_TASK_AGE_WARN", "60", "duration"},
+        BadValue{"SPAWNGUARD_CLEAR_SAMPLES", "0", "from 1 to 1000"},
+        BadValue{"SPAWNGUARD_SHED", "yes", "on or off"},
+        BadValue{"SPAWNGUARD_SHEDDABLE", "a,,b", "separated by commas"},
+        BadValue{"SPAWNGUARD_LIMITS", "db-query", "label=max_live"},
+        BadValue{"SPAWNGUARD_LIMITS", "db-query=ten", "label=max_live"},
+        BadValue{"SPAWNGUARD_LIMITS", "db-query=10,drop", "reject|wait|observe"},
+        BadValue{"SPAWNGUARD_LIMITS", "db-query=10,wait,5,soon", "timeout"},
+        BadValue{"SPAWNGUARD_SINK", "syslog", "log, json or none"},
+        // Values of the right form but outside what the guard
+        // can use: each message states the accepted range.
+        BadValue{"SPAWNGUARD_SAMPLE_PERIOD", "0s", "from 10ms to 1m"},
+        BadValue{"SPAWNGUARD_SAMPLE_PERIOD", "2h", "from 10ms to 1m"},
+        BadValue{"SPAWNGUARD_FORECAST_WINDOW", "99999999999999999999s", "from 1s to 24h"},
+        BadValue{"SPAWNGUARD_FORECAST_WINDOW", "1.5s", "whole seconds"},
+        BadValue{"SPAWNGUARD_FORECAST_MIN_SPAN", "99999999999999999999m", "from 0s to 24h"},
+        BadValue{"SPAWNGUARD_WARN_ETA", "0s", "from 1s to 24h"},
+        BadValue{"SPAWNGUARD_CRITICAL_ETA", "9999999999999999h", "from 1s to 24h"},
+        BadValue{"SPAWNGUARD_TASK_AGE_WARN", "99999999999999999999s", "from 0s (off) to 168h"},
+        BadValue{"SPAWNGUARD_MEMORY_BUDGET", "1", "from 1MiB to 1048576GiB"},
+        BadValue{"SPAWNGUARD_MEMORY_BUDGET", "2000000G", "from 1MiB to 1048576GiB"},
+        BadValue{"SPAWNGUARD_SITE_LIVE_WARN", "18446744073709551616", "from 0 (off) to 1000000000"},
+        BadValue{"SPAWNGUARD_LEAK_GROWTH_WARN", "5000000000", "from 0 (off) to 1000000000"},
+        BadValue{"SPAWNGUARD_CLEAR_SAMPLES", "18446744073709551615", "from 1 to 1000"},
+        BadValue{"SPAWNGUARD_LIMITS", "db-query=0", "max_live from 1 to 1000000000"},
+        BadValue{"SPAWNGUARD_LIMITS", "db-query=10,wait,5,0ms", "timeout from 1ms to 24h"},
+        BadValue{"SPAWNGUARD_LIMITS", "db-query=10,wait,5,99999999999999999999s",
+                 "timeout from 1ms"},
+        BadValue{"SPAWNGUARD_LIMITS", "db-query=10,wait,99999999999", "max_waiters from 0"},
+        BadValue{"SPAWNGUARD_LIMITS", "db-query=10; db-query=20", "each label once"},
+        BadValue{"SPAWNGUARD_LIMITS", " =10", "label=max_live"},
+        BadValue{"SPAWNGUARD_SHEDDABLE", "audit,audit", "distinct site labels"}));
+
+TEST(ConfigFromEnvironment, DuplicateLimitLabelsAreNamed) {
+  const auto message = error_of({{"SPAWNGUARD_LIMITS", "db-query=10;db-query=20,wait"}});
+  EXPECT_NE(message.find("label 'db-query' has two limits"), std::string::npos) << message;
+}
+
+TEST(ConfigFromEnvironment, AZeroSamplePeriodIsOutOfRangeNotMalformed) {
+  const auto message = error_of({{"SPAWNGUARD_SAMPLE_PERIOD", "0s"}});
+  EXPECT_NE(message.find("out of range"), std::string::npos) << message;
+}
+
+TEST(ConfigFromEnvironment, BlanksAroundValuesAndBeforeUnitsAreIgnoredAlike) {
+  for (const char *value : {"20s", " 20s", "20s ", "20 s", " 20 s\t"}) {
+    EXPECT_EQ(from({{"SPAWNGUARD_FORECAST_WINDOW", value}}).forecast_window, 20s) << value;
+  }
+  EXPECT_EQ(from({{"SPAWNGUARD_MEMORY_BUDGET", " 512 MiB "}}).memory_budget_bytes, 512ull << 20);
+  EXPECT_EQ(from({{"SPAWNGUARD_CLEAR_SAMPLES", " 5 "}}).clear_samples, 5u);
+  EXPECT_EQ(from({{"SPAWNGUARD_LIMITS", " db-query = 10 , wait , 5 , 2 s "}})
+                .site_limits.at("db-query")
+                .wait_timeout,
+            2000ms);
+  EXPECT_NE(error_of({{"SPAWNGUARD_CLEAR_SAMPLES", "1 0"}}).find("whole number"),
+            std::string::npos);
+}
+
+TEST(ConfigFromEnvironment, AcceptsTheEndsOfEachRange) {
+  const auto low = from({{"SPAWNGUARD_SAMPLE_PERIOD", "10ms"},
+                         {"SPAWNGUARD_MEMORY_BUDGET", "1MiB"},
+                         {"SPAWNGUARD_CLEAR_SAMPLES", "1"},
+                         {"SPAWNGUARD_TASK_AGE_WARN", "0s"}});
+  EXPECT_EQ(low.sample_period, 10ms);
+  EXPECT_EQ(low.memory_budget_bytes, 1ull << 20);
+  const auto high = from({{"SPAWNGUARD_FORECAST_WINDOW", "24h"},
+                          {"SPAWNGUARD_MEMORY_BUDGET", "1048576GiB"},
+                          {"SPAWNGUARD_CLEAR_SAMPLES", "1000"},
+                          {"SPAWNGUARD_TASK_AGE_WARN", "168h"}});
+  EXPECT_EQ(high.forecast_window, 24h);
+  EXPECT_EQ(high.task_age_warn, 168h);
+  EXPECT_EQ(high.memory_budget_bytes, 1ull << 50);
+  EXPECT_EQ(high.clear_samples, 1000u);
+}
 
 TEST(ConfigFromEnvironment, ContradictoryValuesNameBothVariables) {
   const auto message =

@@ -2,6 +2,7 @@
 "listening on" line read back for the port."""
 import re
 import subprocess
+import tempfile
 
 
 def start_service(binary, *flags):
@@ -10,7 +11,22 @@ def start_service(binary, *flags):
     process = subprocess.Popen([binary, "--port", "0", *flags], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     line = process.stdout.readline()
-    match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
+    match = re.search(r"listening on \S+:(\d+) mode=", line)
     if not match:
         raise SystemExit(f"service did not start: {line}{process.stderr.read()}")
     return process, int(match.group(1))
+
+
+def run_with_service(binary, flags, checks, run_checks):
+    """Starts `binary` with a fresh SQLite database in a temporary folder and
+    `flags`, calls run_checks(process, port), stops the service; the exit
+    status for `checks` (a bad_input_test.Checks)."""
+    with tempfile.TemporaryDirectory() as folder:
+        process, port = start_service(binary, "--db", f"sqlite:{folder}/audit.sqlite",
+                                      "--scan-rows", "1000", *flags)
+        try:
+            run_checks(process, port)
+        finally:
+            process.kill()
+    print(f"{checks.failures} failed")
+    return 1 if checks.failures else 0
