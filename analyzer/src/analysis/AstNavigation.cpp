@@ -125,6 +125,21 @@ bool anyNode(const clang::Stmt *root, bool skipLambdas, const std::function<bool
   return false;
 }
 
+const clang::ValueDecl *namedDecl(const clang::Expr *expr) {
+  const clang::Expr *current = expr;
+  for (const clang::Expr *next = current->IgnoreParens()->IgnoreImplicit(); next != current;
+       next = current->IgnoreParens()->IgnoreImplicit()) {
+    current = next;
+  }
+  if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(current)) {
+    return ref->getDecl();
+  }
+  if (const auto *member = llvm::dyn_cast<clang::MemberExpr>(current)) {
+    return member->getMemberDecl();
+  }
+  return nullptr;
+}
+
 bool refersTo(const clang::Expr *expr, const clang::ValueDecl *decl) {
   if (expr == nullptr) {
     return false;

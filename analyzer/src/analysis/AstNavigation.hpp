@@ -38,6 +38,10 @@ const clang::Stmt *loopBody(const clang::Stmt *loop);
 // when skipLambdas is set. Stops when fn returns true; returns whether it did.
 bool anyNode(const clang::Stmt *root, bool skipLambdas, const std::function<bool(const clang::Stmt *)> &fn);
 
+// The variable or member an expression names directly (through parentheses,
+// implicit casts and temporaries), or null.
+const clang::ValueDecl *namedDecl(const clang::Expr *expr);
+
 // Whether the expression (through parentheses and implicit casts) names decl.
 bool refersTo(const clang::Expr *expr, const clang::ValueDecl *decl);
 

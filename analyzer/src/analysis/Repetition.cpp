@@ -39,11 +39,13 @@ std::optional<Repetition> RepetitionAnalysis::repetitionOf(const clang::Expr *si
   }
   Repetition repetition = repeated->second;
   if (repetition.RearmingHandler == function) {
-    if (!Bounds.onCommonPath(function, site, repetition.Rearm)) {
+    bool rearmed = llvm::any_of(repetition.Rearms,
+                                [&](const clang::Expr *rearm) { return Bounds.onCommonPath(function, site, rearm); });
+    if (!rearmed) {
       return std::nullopt;
     }
     repetition.RearmingHandler = nullptr; // what it calls on such a path repeats as a whole
-    repetition.Rearm = nullptr;
+    repetition.Rearms.clear();
   }
   repetition.Bounded = Bounds.boundedInFunction(function, site, work);
   return repetition;
@@ -59,7 +61,12 @@ void RepetitionAnalysis::propagate() {
     repetition.PerWhat = "completion of an operation its handler re-arms";
     if (const CallEdge *last = Facts.lastCallTowards(use.Handler, use.ArmedIn)) {
       repetition.RearmingHandler = last->Caller;
-      repetition.Rearm = last->Call;
+      for (size_t index : Facts.CallsFrom.lookup(last->Caller)) {
+        const CallEdge &edge = Facts.Calls[index];
+        if (edge.Callee == use.ArmedIn || Facts.reaches(edge.Callee, use.ArmedIn)) {
+          repetition.Rearms.push_back(edge.Call);
+        }
+      }
     }
     if (const clang::Expr *rearm = Facts.firstCallTowards(use.Handler, use.ArmedIn)) {
       repetition.Steps.push_back(

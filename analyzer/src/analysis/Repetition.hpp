@@ -23,11 +23,12 @@ struct Repetition {
   std::string PerWhat;             // "accepted connection", "read", ...
   std::vector<WitnessStep> Steps;  // from the site outwards to the root of the repetition
   bool Bounded = false;            // a permit or limit check bounds it on every path
-  // For a completion handler that re-arms its operation: the re-arming call.
-  // Only what shares a path with it repeats (an upgrade that hands the
+  // For a completion handler that re-arms its operation: the re-arming calls
+  // (each call in the handler that leads back to the operation). Only what
+  // shares a path with one of them repeats (an upgrade that hands the
   // connection over and returns without re-arming runs once).
   const clang::FunctionDecl *RearmingHandler = nullptr;
-  const clang::Expr *Rearm = nullptr;
+  llvm::SmallVector<const clang::Expr *, 2> Rearms;
 };
 
 class RepetitionAnalysis {

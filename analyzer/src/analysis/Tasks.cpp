@@ -76,6 +76,10 @@ void TaskAnalysis::follow(const TaskStart &task, llvm::DenseSet<const clang::Cal
     for (const HandlerUse *use : HandlersArmedIn.lookup(current.first)) {
       reach(current, use->Handler, use->Operation, "the task runs this operation's completion handler");
     }
+    // A task whose work is a virtual method runs whichever override the object has.
+    for (const clang::FunctionDecl *overrider : Facts.Overriders.lookup(current.first)) {
+      walk.reach(current, overrider, false, overrider->getLocation(), "the virtual call may run this override");
+    }
     for (const SpawnCall *spawn : SpawnsIn.lookup(current.first)) {
       reach(current, spawn->Work, spawn->Anchor, "the task starts this work too");
     }

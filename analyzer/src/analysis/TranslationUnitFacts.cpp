@@ -3,6 +3,7 @@
 #include "analysis/TranslationUnitFacts.hpp"
 
 #include "analysis/AstNavigation.hpp"
+#include "analysis/SessionStarts.hpp"
 
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/ExprCXX.h>
@@ -13,6 +14,27 @@
 
 namespace spawnguard {
 namespace {
+
+bool isInsertion(llvm::StringRef name) {
+  return name == "push_back" || name == "emplace_back" || name == "push_front" || name == "emplace_front" ||
+         name == "insert" || name == "emplace";
+}
+
+// Every method, at every level above, that `method` overrides.
+void addOverridden(const clang::CXXMethodDecl *method, const clang::CXXMethodDecl *overrider,
+                   TranslationUnitFacts &facts, unsigned depth = 0) {
+  if (depth > 16) {
+    return;
+  }
+  for (const clang::CXXMethodDecl *overridden : method->overridden_methods()) {
+    auto &list = facts.Overriders[overridden->getCanonicalDecl()];
+    const clang::FunctionDecl *canonical = overrider->getCanonicalDecl();
+    if (std::find(list.begin(), list.end(), canonical) == list.end()) {
+      list.push_back(canonical);
+    }
+    addOverridden(overridden, overrider, facts, depth + 1);
+  }
+}
 
 bool isAsyncOperation(const clang::FunctionDecl *callee) {
   return callee != nullptr && callee->getDeclName().isIdentifier() && callee->getName().starts_with("async_");
@@ -34,6 +56,9 @@ public:
       return Base::TraverseDecl(decl);
     }
     Functions.push_back(function->getCanonicalDecl());
+    if (const auto *method = llvm::dyn_cast<clang::CXXMethodDecl>(function); method && method->isVirtual()) {
+      addOverridden(method, method, Facts);
+    }
     bool keepGoing = Base::TraverseDecl(decl);
     Functions.pop_back();
     return keepGoing;
@@ -48,6 +73,22 @@ public:
 
   bool VisitCoawaitExpr(clang::CoawaitExpr *await) {
     markAwaited(await->getOperand());
+    return true;
+  }
+
+  bool VisitCXXDeleteExpr(clang::CXXDeleteExpr *erase) {
+    if (!Functions.empty() && llvm::isa<clang::CXXThisExpr>(erase->getArgument()->IgnoreParenImpCasts())) {
+      Facts.DeletesThis.insert(Functions.back());
+    }
+    return true;
+  }
+
+  bool VisitBinaryOperator(clang::BinaryOperator *op) {
+    if (!Functions.empty() && op->getOpcode() == clang::BO_Assign) {
+      if (const clang::ValueDecl *target = namedDecl(op->getLHS())) {
+        Facts.Assignments.push_back({target, op->getRHS(), false});
+      }
+    }
     return true;
   }
 
@@ -67,15 +108,15 @@ public:
     if (Functions.empty() || NotCalls.contains(call)) {
       return true;
     }
-    if (const SpawnCall *spawn = recordSpawn(call); spawn != nullptr && spawn->Kind == SpawnKind::Session) {
-      return true;
-    }
+    recordSpawn(call);
     if (std::optional<WaitCall> wait = Waits.recognise(call); wait && !inSystemHeader(Sources, wait->Location)) {
       Facts.Waits.push_back({*wait, Functions.back()});
     }
     const clang::FunctionDecl *callee = call->getDirectCallee();
+    recordAssignment(call, callee);
     if (callee != nullptr && !inSystemHeader(Sources, callee->getLocation())) {
       addEdge(callee, call);
+      recordMemberCall(call);
     }
     bool asyncOperation = isAsyncOperation(callee);
     for (const clang::Expr *argument : call->arguments()) {
@@ -94,6 +135,39 @@ public:
   }
 
 private:
+  // `x = v` through an overloaded operator, `x.reset(v)`, `x.push_back(v)`.
+  void recordAssignment(const clang::CallExpr *call, const clang::FunctionDecl *callee) {
+    if (callee == nullptr || !callee->getDeclName().isIdentifier()) {
+      if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(call);
+          op && op->getOperator() == clang::OO_Equal && op->getNumArgs() == 2) {
+        if (const clang::ValueDecl *target = namedDecl(op->getArg(0))) {
+          Facts.Assignments.push_back({target, op->getArg(1), false});
+        }
+      }
+      return;
+    }
+    const auto *member = llvm::dyn_cast<clang::CXXMemberCallExpr>(call);
+    llvm::StringRef name = callee->getName();
+    if (member == nullptr || call->getNumArgs() == 0 || (name != "reset" && !isInsertion(name))) {
+      return;
+    }
+    if (const clang::ValueDecl *target = namedDecl(member->getImplicitObjectArgument())) {
+      Facts.Assignments.push_back({target, call->getArg(call->getNumArgs() - 1), name != "reset"});
+    }
+  }
+
+  // A user method called on another object: maybe a session start.
+  void recordMemberCall(const clang::CallExpr *call) {
+    const auto *member = llvm::dyn_cast<clang::CXXMemberCallExpr>(call);
+    const clang::CXXMethodDecl *method = member != nullptr ? member->getMethodDecl() : nullptr;
+    const clang::Expr *object = member != nullptr ? member->getImplicitObjectArgument() : nullptr;
+    if (method == nullptr || object == nullptr || method->isStatic() ||
+        llvm::isa<clang::CXXThisExpr>(object->IgnoreParenImpCasts())) {
+      return;
+    }
+    Facts.MemberCalls.push_back({member, Functions.back()});
+  }
+
   const SpawnCall *recordSpawn(const clang::Expr *expr) {
     std::optional<SpawnCall> spawn = Spawns.recognise(expr);
     if (!spawn || inSystemHeader(Sources, spawn->Location)) {
@@ -152,6 +226,24 @@ private:
   llvm::DenseSet<const clang::Expr *> NotCalls;
 };
 
+// A call of a virtual method may run every override this unit defines: one
+// call edge to each (a qualified call, Base::method(), runs only the one named).
+void addDispatchEdges(TranslationUnitFacts &facts) {
+  size_t calls = facts.Calls.size();
+  for (size_t index = 0; index < calls; ++index) {
+    auto overriders = facts.Overriders.find(facts.Calls[index].Callee);
+    const auto *member = llvm::dyn_cast<clang::CXXMemberCallExpr>(facts.Calls[index].Call);
+    const auto *callee = member != nullptr ? llvm::dyn_cast<clang::MemberExpr>(member->getCallee()->IgnoreParens())
+                                           : nullptr;
+    if (overriders == facts.Overriders.end() || callee == nullptr || callee->hasQualifier()) {
+      continue;
+    }
+    for (const clang::FunctionDecl *overrider : overriders->second) {
+      facts.Calls.push_back({facts.Calls[index].Caller, overrider, facts.Calls[index].Call});
+    }
+  }
+}
+
 } // namespace
 
 TranslationUnitFacts TranslationUnitFacts::collect(clang::ASTContext &context, const RecogniserNames &names) {
@@ -160,6 +252,8 @@ TranslationUnitFacts TranslationUnitFacts::collect(clang::ASTContext &context, c
   for (clang::Decl *decl : context.getTraversalScope()) {
     collector.TraverseDecl(decl);
   }
+  SessionStarts(context, names, facts).recognise();
+  addDispatchEdges(facts);
   for (size_t index = 0; index < facts.Calls.size(); ++index) {
     facts.CallsTo[facts.Calls[index].Callee].push_back(index);
     facts.CallsFrom[facts.Calls[index].Caller].push_back(index);

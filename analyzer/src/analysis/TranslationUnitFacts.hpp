@@ -36,6 +36,21 @@ struct WaitSite {
   const clang::FunctionDecl *Function = nullptr; // canonical
 };
 
+// A value stored into a variable or member: `x = v`, `x.reset(v)`, or, with
+// IntoContainer, `x.push_back(v)` and the other insertions.
+struct Assignment {
+  const clang::ValueDecl *Target = nullptr;
+  const clang::Expr *Value = nullptr;
+  bool IntoContainer = false;
+};
+
+// A call of a user-defined method on an object other than `this`: a session
+// start if the method starts work that keeps the object alive (SessionStarts).
+struct MemberCallSite {
+  const clang::CXXMemberCallExpr *Call = nullptr;
+  const clang::FunctionDecl *Function = nullptr; // canonical: where the call is made
+};
+
 class TranslationUnitFacts {
 public:
   // Collects over the context's traversal scope (user code only).
@@ -46,6 +61,13 @@ public:
   std::vector<HandlerUse> Handlers;
   std::vector<WaitSite> Waits;
   llvm::DenseSet<const clang::Expr *> Awaited;
+  std::vector<Assignment> Assignments;
+  std::vector<MemberCallSite> MemberCalls;
+  // Virtual methods (canonical) and the overriders this unit defines (canonical),
+  // every level of the hierarchy: a call of the first may run any of the second.
+  llvm::DenseMap<const clang::FunctionDecl *, llvm::SmallVector<const clang::FunctionDecl *, 2>> Overriders;
+  // Functions whose body holds `delete this` (an object that ends its own life).
+  llvm::DenseSet<const clang::FunctionDecl *> DeletesThis;
 
   // Indexes into Calls, by canonical callee and caller.
   llvm::DenseMap<const clang::FunctionDecl *, llvm::SmallVector<size_t, 4>> CallsTo;

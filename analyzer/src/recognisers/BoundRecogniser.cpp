@@ -129,7 +129,8 @@ bool BoundRecogniser::isLimitCondition(const clang::Expr *condition, const clang
       return false;
     }
     for (const clang::Expr *operand : {lhs, rhs}) {
-      const clang::ValueDecl *counter = counterIn(operand);
+      // A count is a number: an iterator compared with end() bounds nothing.
+      const clang::ValueDecl *counter = operand->getType()->isArithmeticType() ? counterIn(operand) : nullptr;
       if (counter != nullptr && (changedIn(counter, iterationRoot, 1) || changedByWork(counter, work))) {
         return true;
       }

@@ -30,9 +30,6 @@ std::optional<SpawnCall> SpawnRecogniser::recognise(const clang::Expr *expr) con
     return recogniseThread(construct);
   }
   if (const auto *member = llvm::dyn_cast<clang::CXXMemberCallExpr>(expr)) {
-    if (std::optional<SpawnCall> session = recogniseSession(member)) {
-      return session;
-    }
     if (std::optional<SpawnCall> inContainer = recogniseThreadInContainer(member)) {
       return inContainer;
     }
@@ -181,39 +178,6 @@ std::optional<SpawnCall> SpawnRecogniser::recogniseThreadInContainer(const clang
   spawn.Callee = NameList::qualifiedName(thread);
   spawn.Kind = SpawnKind::ThreadInContainer;
   spawn.Work = spawnedWork(call->getArg(0), spawn.WorkExpr);
-  return spawn;
-}
-
-std::optional<SpawnCall> SpawnRecogniser::recogniseSession(const clang::CXXMemberCallExpr *call) const {
-  const clang::CXXMethodDecl *method = call->getMethodDecl();
-  const clang::Expr *object = call->getImplicitObjectArgument();
-  if (method == nullptr || object == nullptr) {
-    return std::nullopt;
-  }
-  const auto *arrow = llvm::dyn_cast<clang::CXXOperatorCallExpr>(object->IgnoreParenImpCasts());
-  if (arrow == nullptr || arrow->getOperator() != clang::OO_Arrow || arrow->getNumArgs() == 0) {
-    return std::nullopt;
-  }
-  const auto *make = llvm::dyn_cast<clang::CallExpr>(arrow->getArg(0)->IgnoreImplicit());
-  if (make == nullptr || !Names.MakeSharedFunctions.contains(make->getDirectCallee())) {
-    return std::nullopt;
-  }
-  const clang::CXXRecordDecl *session = recordOf(arrow->getType());
-  if (session == nullptr || !session->hasDefinition()) {
-    return std::nullopt;
-  }
-  bool ownsItself = !session->forallBases(
-      [this](const clang::CXXRecordDecl *base) { return !Names.SessionBases.contains(base); });
-  if (!ownsItself) {
-    return std::nullopt;
-  }
-  SpawnCall spawn;
-  spawn.Anchor = call;
-  spawn.Location = call->getExprLoc();
-  spawn.Callee = NameList::qualifiedName(method);
-  spawn.Kind = SpawnKind::Session;
-  spawn.Work = method->getCanonicalDecl();
-  spawn.WorkExpr = call;
   return spawn;
 }
 

@@ -18,7 +18,7 @@ enum class SpawnKind {
   Thread,            // std::thread / std::jthread detached or moved away
   ThreadInContainer, // threads.emplace_back(fn)
   Async,             // std::async(std::launch::async, ...) whose future is kept
-  Session,           // std::make_shared<T>(...)->start() with T : enable_shared_from_this
+  Session,           // a fresh object's method that starts work keeping it alive (analysis/SessionStarts)
 };
 
 struct SpawnCall {
@@ -48,7 +48,6 @@ private:
   std::optional<SpawnCall> recogniseThread(const clang::CXXConstructExpr *construct) const;
   std::optional<SpawnCall> recogniseThreadInContainer(const clang::CXXMemberCallExpr *call) const;
   std::optional<SpawnCall> recogniseAsync(const clang::CallExpr *call) const;
-  std::optional<SpawnCall> recogniseSession(const clang::CXXMemberCallExpr *call) const;
   bool resultOutlivesStatement(const clang::Expr *expr, bool detachCounts) const;
   bool joinedInSameIteration(const clang::CallExpr *call) const;
   bool isThreadType(clang::QualType type) const;

@@ -87,8 +87,9 @@ public:
       }
       for (const SummaryCall *call : Graph.callsFrom(current.first)) {
         walk.reach(current, call->Callee, call->DeadlineBefore, call->Where,
-                   call->Kind == EdgeKind::Handler ? "the task runs this operation's completion handler"
-                                                   : "the task calls this");
+                   call->Kind == EdgeKind::Handler    ? "the task runs this operation's completion handler"
+                   : call->Kind == EdgeKind::Dispatch ? "the virtual call may run this override"
+                                                      : "the task calls this");
       }
       for (const InUnit<SummarySpawn> &spawn : Graph.spawnsIn(current.first)) {
         if (!spawn.Summarised->Work.empty()) {

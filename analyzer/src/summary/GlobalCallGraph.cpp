@@ -16,8 +16,15 @@ using Place = std::tuple<std::string, unsigned, unsigned>;
 Place placeOf(const FindingLocation &where) { return {where.File, where.Line, where.Column}; }
 
 SummaryStep stepAt(const SummaryCall &call) {
-  return {call.Where, call.Kind == EdgeKind::Handler ? "completion handler of an operation started here"
-                                                     : "called from here, in a repeated context"};
+  switch (call.Kind) {
+  case EdgeKind::Handler:
+    return {call.Where, "completion handler of an operation started here"};
+  case EdgeKind::Dispatch:
+    return {call.Where, "an override the virtual call may run"};
+  case EdgeKind::Call:
+    break;
+  }
+  return {call.Where, "called from here, in a repeated context"};
 }
 
 // How the call's own unit saw it repeat, as kind counts repetition.

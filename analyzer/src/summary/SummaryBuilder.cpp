@@ -7,6 +7,9 @@
 #include <clang/Index/USRGeneration.h>
 #include <llvm/ADT/StringSet.h>
 
+#include <algorithm>
+#include <map>
+
 namespace spawnguard {
 namespace {
 
@@ -26,6 +29,17 @@ public:
     }
     for (const HandlerUse &use : Facts.Handlers) {
       addEdge(summary, use.ArmedIn, use.Handler, use.Operation, EdgeKind::Handler);
+    }
+    std::vector<std::pair<std::string, std::string>> dispatches; // in a fixed order, not the map's
+    for (const auto &[method, overriders] : Facts.Overriders) {
+      for (const clang::FunctionDecl *overrider : overriders) {
+        dispatches.emplace_back(usrOf(method), usrOf(overrider));
+        DispatchDecls[dispatches.back()] = {method, overrider};
+      }
+    }
+    std::sort(dispatches.begin(), dispatches.end());
+    for (const auto &dispatch : dispatches) {
+      addDispatch(summary, DispatchDecls[dispatch].first, DispatchDecls[dispatch].second);
     }
     for (const SpawnCall &spawn : Facts.Spawns) {
       std::string function = usrOf(spawn.Context);
@@ -72,6 +86,21 @@ private:
     summary.Calls.push_back(std::move(call));
     noteDefined(summary, caller);
     noteDefined(summary, callee);
+  }
+
+  // An override this unit defines, for calls of the virtual method in other units.
+  void addDispatch(TranslationUnitSummary &summary, const clang::FunctionDecl *method,
+                   const clang::FunctionDecl *overrider) {
+    SummaryCall call;
+    call.Caller = usrOf(method);
+    call.Callee = usrOf(overrider);
+    if (call.Caller.empty() || call.Callee.empty()) {
+      return;
+    }
+    call.Kind = EdgeKind::Dispatch;
+    call.Where = locate(Sources, overrider->getLocation());
+    summary.Calls.push_back(std::move(call));
+    noteDefined(summary, overrider);
   }
 
   // Waits a deadline inside their own function covers are left out.
@@ -148,6 +177,8 @@ private:
   RepetitionAnalysis &TaskRepeats;
   DeadlinesOnPaths &Deadlines;
   llvm::DenseMap<const clang::FunctionDecl *, std::string> Usrs;
+  std::map<std::pair<std::string, std::string>, std::pair<const clang::FunctionDecl *, const clang::FunctionDecl *>>
+      DispatchDecls;
   llvm::StringSet<> Listed;
 };
 

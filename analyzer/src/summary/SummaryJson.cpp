@@ -74,10 +74,22 @@ json::Value optional(const std::optional<LocalRepetition> &repetition) {
   return repetition ? toJSON(*repetition) : json::Value(nullptr);
 }
 
+const char *edgeKindName(EdgeKind kind) {
+  switch (kind) {
+  case EdgeKind::Handler:
+    return "handler";
+  case EdgeKind::Dispatch:
+    return "dispatch";
+  case EdgeKind::Call:
+    break;
+  }
+  return "call";
+}
+
 json::Value toJSON(const SummaryCall &call) {
   return json::Object{{"caller", call.Caller},
                       {"callee", call.Callee},
-                      {"kind", call.Kind == EdgeKind::Handler ? "handler" : "call"},
+                      {"kind", edgeKindName(call.Kind)},
                       {"where", call.Where},
                       {"boundedFromEntry", call.BoundedFromEntry},
                       {"repeated", optional(call.Repeated)},
@@ -94,11 +106,16 @@ bool fromJSON(const json::Value &value, SummaryCall &call, json::Path path) {
       !mapper.map("taskRepeated", call.TaskRepeated) || !mapper.map("deadlineBefore", call.DeadlineBefore)) {
     return false;
   }
-  if (kind != "call" && kind != "handler") {
-    path.field("kind").report("expected \"call\" or \"handler\"");
+  if (kind == "call") {
+    call.Kind = EdgeKind::Call;
+  } else if (kind == "handler") {
+    call.Kind = EdgeKind::Handler;
+  } else if (kind == "dispatch") {
+    call.Kind = EdgeKind::Dispatch;
+  } else {
+    path.field("kind").report("expected \"call\", \"handler\" or \"dispatch\"");
     return false;
   }
-  call.Kind = kind == "handler" ? EdgeKind::Handler : EdgeKind::Call;
   return true;
 }
 

@@ -13,7 +13,7 @@
 namespace spawnguard {
 
 // Bumped whenever the meaning or the shape of a summary changes.
-inline constexpr int SummaryFormatVersion = 2;
+inline constexpr int SummaryFormatVersion = 3;
 
 struct SummaryFunction {
   std::string Usr;
@@ -33,7 +33,10 @@ struct LocalRepetition {
   bool Bounded = false;
 };
 
-enum class EdgeKind { Call, Handler };
+// Call: a plain call. Handler: an operation's completion handler. Dispatch: a
+// virtual method (Caller) to an override of it (Callee), from the unit that
+// defines the override; a call of the first may run the second.
+enum class EdgeKind { Call, Handler, Dispatch };
 
 struct SummaryCall {
   std::string Caller; // USR

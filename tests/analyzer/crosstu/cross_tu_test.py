@@ -210,7 +210,7 @@ class BadSummaryTest(unittest.TestCase):
         document["version"] = 99
         with open(path, "w") as out:
             json.dump(document, out)
-        self.assert_merge_fails("has format version 99, this spawnguard-lint reads version 2")
+        self.assert_merge_fails("has format version 99, this spawnguard-lint reads version 3")
 
     def test_a_summary_with_a_missing_field_says_where(self):
         path = self.summary_of("session.cpp")
