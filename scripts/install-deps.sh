@@ -7,6 +7,7 @@ set -euo pipefail
 # Boost 1.74, which conflicts with 1.81.
 packages=(
   cmake ninja-build ccache g++ pkg-config
+  dpkg-dev file   # scripts/package.sh: CPack's Debian packages, dpkg-shlibdeps
   clang-19 libclang-19-dev llvm-19-dev lld-19 libclang-rt-19-dev
   libboost1.81-dev libfmt-dev
   libasio-dev
