@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libsqlite3-dev sqlite3 libpq-dev
   postgresql python3 python3-yaml
+  pre-commit   # tests/action: the .pre-commit-hooks.yaml hook run through pre-commit
   prometheus   # promtool: tests/monitoring/ checks and unit-tests the shipped rules
 )
 # Extra packages a caller needs for one job (e.g. libboost1.81-doc for realworld).
