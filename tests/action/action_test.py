@@ -24,6 +24,7 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import check_fixtures  # noqa: E402  (the fixtures' expectations and compile database)
+from readme_blocks import readme_block  # noqa: E402
 
 ARGS = None
 
@@ -222,6 +223,51 @@ class PreCommitTest(unittest.TestCase):
         result = self.hook("background.cpp", "extra.cpp", "session.hpp")
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertIn("Passed", result.stdout)
+
+
+class ReadmeTest(unittest.TestCase):
+    """The README's workflow and pre-commit blocks name this action and hook,
+    at this version, and the workflow's action step works as written."""
+
+    def setUp(self):
+        self.version = re.match(r"spawnguard-lint_([^_]+)_", os.path.basename(ARGS.deb)).group(1)
+        self.workflow = yaml.safe_load(readme_block(ARGS.source, "yaml", "# .github/workflows/"))
+
+    def test_workflow_runs_the_action_in_debian_12_and_uploads_its_sarif(self):
+        [job] = self.workflow["jobs"].values()
+        self.assertEqual(job["container"], "debian:12")
+        self.assertEqual(job["permissions"]["security-events"], "write")
+        [lint] = [step for step in job["steps"] if re.search(r"/spawnguard@", step.get("uses", ""))]
+        self.assertEqual(lint["uses"].split("@")[1], f"v{self.version}")
+        [upload] = [step for step in job["steps"] if step.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
+        self.assertEqual(upload["with"]["sarif_file"], lint["with"]["sarif"])
+        self.assertEqual(upload["if"], "always()")
+        self.assertLess(job["steps"].index(lint), job["steps"].index(upload))
+
+    def test_workflow_action_step_fails_on_findings_not_in_the_baseline(self):
+        [job] = self.workflow["jobs"].values()
+        [lint] = [step for step in job["steps"] if re.search(r"/spawnguard@", step.get("uses", ""))]
+        inputs = {name: str(value) for name, value in lint["with"].items()}
+        project = FixtureProject("readme-project")
+        step = ActionStep()
+        # The baseline records today's missing deadlines only: the unbounded spawns are new.
+        self.assertEqual(step.run(project, package=ARGS.deb, **{**inputs, "baseline": ""}).returncode, 1)
+        lint_binary = os.path.join(ARGS.work, "lint-root", "usr", "bin", "spawnguard-lint")
+        recorded = run([lint_binary, "-p", inputs["build-dir"], "--checks", "-*,spawnguard-missing-deadline",
+                        "--write-baseline", inputs["baseline"]], cwd=project.root)
+        self.assertEqual(recorded.returncode, 0, recorded.stderr)
+        result = step.run(project, package=ARGS.deb, **inputs)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertEqual(sarif_findings(os.path.join(project.root, inputs["sarif"])),
+                         project.expected("spawnguard-unbounded-spawn"))
+
+    def test_pre_commit_block_names_this_hook_at_this_version(self):
+        config = yaml.safe_load(readme_block(ARGS.source, "yaml", "# .pre-commit-config.yaml"))
+        with open(os.path.join(ARGS.source, ".pre-commit-hooks.yaml"), encoding="utf-8") as manifest:
+            hooks = {hook["id"] for hook in yaml.safe_load(manifest)}
+        [repo] = config["repos"]
+        self.assertEqual(repo["rev"], f"v{self.version}")
+        self.assertEqual({hook["id"] for hook in repo["hooks"]}, hooks)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import check_fixtures  # noqa: E402  (the fixtures' expectations and compile database)
+from readme_blocks import readme_block  # noqa: E402
 
 ARGS = None
 REPORTED_FIXTURE = "unbounded-spawn/accept_loop_co_spawn_boost.cpp"
@@ -60,6 +61,20 @@ def unpacked_root(name):
                   deb("spawnguard-lint"), deb("libspawnguard-dev")])
     assert result.returncode == 0, f"install-package.sh --root failed:\n{result.stderr}"
     return root
+
+
+def run_install_command(test, command, root):
+    """Runs a documented install command here: install-package.sh unpacks into
+    ROOT (--root: the same apt dependency check, nothing installed) and
+    spawnguard-lint is the one unpacked there. Any other command fails TEST."""
+    if re.match(r"bash \S*install-package\.sh ", command):
+        command = command.replace("install-package.sh ", f"install-package.sh --root {root} ", 1)
+    elif not command.startswith("spawnguard-lint "):
+        test.fail(f"the package tests cannot run this command here: {command}")
+    env = dict(os.environ, PATH=f"{root}/usr/bin:{os.environ['PATH']}")
+    result = run(["bash", "-euo", "pipefail", "-c", command], env=env)
+    test.assertEqual(result.returncode, 0, f"{command}\n{result.stdout}{result.stderr}")
+    return result
 
 
 class MetadataTest(unittest.TestCase):
@@ -199,17 +214,33 @@ class DockerfileTest(unittest.TestCase):
                     for match in matches:
                         shutil.copy(match, stage)
             elif instruction == "RUN":
-                command = argument.replace(self.STAGE, stage + "/")
-                if command.startswith(f"bash {stage}/install-package.sh "):
-                    command = command.replace("install-package.sh ", f"install-package.sh --root {root} ", 1)
-                elif not command.startswith("spawnguard-lint "):
-                    self.fail(f"the package tests cannot run this RUN line here: {argument}")
-                env = dict(os.environ, PATH=f"{root}/usr/bin:{os.environ['PATH']}")
-                result = run(["bash", "-euo", "pipefail", "-c", command], env=env)
-                self.assertEqual(result.returncode, 0, f"RUN {argument}\n{result.stdout}{result.stderr}")
+                run_install_command(self, argument.replace(self.STAGE, stage + "/"), root)
                 runs += 1
         self.assertGreaterEqual(runs, 2)
         self.assertTrue(os.path.isfile(os.path.join(root, "usr", "bin", "spawnguard-lint")))
+
+
+class ReadmeTest(unittest.TestCase):
+    """The README's install block works as written (build/packages/ being
+    where scripts/package.sh puts the packages), and its CMake lines are the
+    ones tests/consumer builds against the package."""
+
+    def test_install_block_installs_the_lint(self):
+        root = os.path.join(ARGS.work, "readme-root")
+        shutil.rmtree(root, ignore_errors=True)
+        block = readme_block(ARGS.source, "sh", "scripts/install-package.sh")
+        commands = [line for line in block.splitlines() if line.strip()]
+        for command in commands:
+            command = command.replace("scripts/", os.path.join(ARGS.source, "scripts") + "/")
+            result = run_install_command(self, command.replace("build/packages/", ARGS.debs + "/"), root)
+        self.assertRegex(result.stdout, rf"spawnguard-lint {re.escape(ARGS.version)} ")
+        self.assertTrue(os.path.isfile(os.path.join(root, "usr", "include", "spawnguard", "spawnguard.hpp")))
+
+    def test_cmake_block_is_what_the_consumer_builds(self):
+        with open(os.path.join(ARGS.source, "tests", "consumer", "CMakeLists.txt"), encoding="utf-8") as consumer:
+            consumer_lines = {line.strip() for line in consumer}
+        for line in readme_block(ARGS.source, "cmake", "find_package(spawnguard").splitlines():
+            self.assertIn(line.strip().replace("(app ", "(consumer "), consumer_lines)
 
 
 class ScriptErrorsTest(unittest.TestCase):
