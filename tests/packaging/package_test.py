@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""spawnguard's Debian packages as a user gets them: their metadata
-(dpkg-deb --info), their contents unpacked into a scratch root (dpkg-deb -x,
-through scripts/install-package.sh --root), the unpacked lint run on fixtures,
-tests/consumer built against the unpacked dev package, and the Dockerfile's
-commands. The packages come from scripts/package.sh (CTest: packaging.debs).
+"""What `cmake --install` installs, and spawnguard's Debian packages as a user
+gets them: their metadata (dpkg-deb --info), their contents unpacked into a
+scratch root (dpkg-deb -x, through scripts/install-package.sh --root), the
+unpacked lint run on fixtures, tests/consumer built against the unpacked dev
+package, and the commands of the Dockerfile and the README's install block.
+The packages come from scripts/package.sh (CTest: packaging.debs).
 
-usage: package_test.py --debs DIR --work DIR --source DIR --version X.Y.Z --cxx CXX [unittest args...]
+usage: package_test.py --debs DIR --work DIR --source DIR --build DIR --version X.Y.Z --cxx CXX [unittest args...]
 """
 import argparse
 import glob
@@ -75,6 +76,23 @@ def run_install_command(test, command, root):
     result = run(["bash", "-euo", "pipefail", "-c", command], env=env)
     test.assertEqual(result.returncode, 0, f"{command}\n{result.stdout}{result.stderr}")
     return result
+
+
+class InstallTest(unittest.TestCase):
+    def test_cmake_install_puts_everything_a_user_needs_under_the_prefix(self):
+        prefix = os.path.join(ARGS.work, "prefix")
+        shutil.rmtree(prefix, ignore_errors=True)
+        result = run(["cmake", "--install", ARGS.build, "--prefix", prefix])
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        pages = [os.path.basename(p) for p in glob.glob(os.path.join(ARGS.source, "docs", "checks", "*.md"))]
+        self.assertTrue(pages)
+        for path in ["bin/spawnguard-lint", "include/spawnguard/spawnguard.hpp", "lib/libspawnguard_runtime.a",
+                     "lib/cmake/spawnguard/spawnguardConfig.cmake", "lib/cmake/spawnguard/spawnguardTargets.cmake",
+                     "share/spawnguard/monitoring/spawnguard-alerts.yaml",
+                     *(f"share/doc/spawnguard-lint/checks/{page}" for page in pages)]:
+            self.assertTrue(os.path.isfile(os.path.join(prefix, path)), f"cmake --install put no {path}")
+        version = run([os.path.join(prefix, "bin", "spawnguard-lint"), "--version"])
+        self.assertEqual(version.returncode, 0, version.stderr)
 
 
 class MetadataTest(unittest.TestCase):
@@ -290,9 +308,10 @@ class ScriptErrorsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    for flag in ("--debs", "--work", "--source", "--version", "--cxx"):
+    for flag in ("--debs", "--work", "--source", "--build", "--version", "--cxx"):
         parser.add_argument(flag, required=True)
     ARGS, rest = parser.parse_known_args()
-    ARGS.debs, ARGS.work, ARGS.source = (os.path.abspath(p) for p in (ARGS.debs, ARGS.work, ARGS.source))
+    ARGS.debs, ARGS.work, ARGS.source, ARGS.build = (
+        os.path.abspath(p) for p in (ARGS.debs, ARGS.work, ARGS.source, ARGS.build))
     os.makedirs(ARGS.work, exist_ok=True)
     unittest.main(argv=[sys.argv[0], *rest])
