@@ -212,6 +212,15 @@ class DockerfileTest(unittest.TestCase):
         self.assertEqual(instructions[0], ["FROM", "debian:12"])
         self.assertIn(["ENTRYPOINT", '["spawnguard-lint"]'], instructions)
 
+    def test_dockerignore_lets_through_what_the_image_copies(self):
+        with open(os.path.join(ARGS.source, ".dockerignore"), encoding="utf-8") as ignore:
+            patterns = [line.strip() for line in ignore if line.strip() and not line.startswith("#")]
+        self.assertEqual(patterns[0], "*")  # the build tree and sources stay out of the context
+        for instruction, argument in self.instructions():
+            if instruction == "COPY":
+                for source in shlex.split(argument)[:-1]:
+                    self.assertIn(f"!{source}", patterns)
+
     def test_every_command_in_the_dockerfile_works_here(self):
         stage = os.path.join(ARGS.work, "docker-stage")
         root = os.path.join(ARGS.work, "docker-root")
