@@ -7,12 +7,14 @@ set -euo pipefail
 # Boost 1.74, which conflicts with 1.81.
 packages=(
   cmake ninja-build ccache g++ pkg-config
+  dpkg-dev file   # scripts/package.sh: CPack's Debian packages, dpkg-shlibdeps
   clang-19 libclang-19-dev llvm-19-dev lld-19 libclang-rt-19-dev
   libboost1.81-dev libfmt-dev
   libasio-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libsqlite3-dev sqlite3 libpq-dev
   postgresql python3 python3-yaml
+  pre-commit   # tests/action: the .pre-commit-hooks.yaml hook run through pre-commit
   prometheus   # promtool: tests/monitoring/ checks and unit-tests the shipped rules
 )
 # Extra packages a caller needs for one job (e.g. libboost1.81-doc for realworld).

@@ -1,6 +1,8 @@
 # Installs a runtime-only build of spawnguard into a temporary prefix, then
 # configures, builds and runs tests/consumer against it with find_package.
-#   cmake -DSOURCE_DIR=<repo> -DWORK_DIR=<scratch> -DCXX=<compiler> -P run_consumer_test.cmake
+# With -DPREFIX=<dir> it uses spawnguard as already installed there instead
+# (e.g. the libspawnguard-dev package unpacked into <root>/usr).
+#   cmake -DSOURCE_DIR=<repo> -DWORK_DIR=<scratch> -DCXX=<compiler> [-DPREFIX=<dir>] -P run_consumer_test.cmake
 foreach(var SOURCE_DIR WORK_DIR CXX)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "run_consumer_test.cmake: pass -D${var}=...")
@@ -15,20 +17,34 @@ function(run)
   set(last_output "${out}" PARENT_SCOPE)
 endfunction()
 
+# A runtime-only build of this tree, installed into ${prefix}.
+macro(install_runtime_only)
+  run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/spawnguard -G Ninja
+      -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=${prefix}
+      -DSPAWNGUARD_BUILD_ANALYZER=OFF -DSPAWNGUARD_BUILD_TESTS=OFF
+      -DSPAWNGUARD_BUILD_BENCH=OFF -DSPAWNGUARD_BUILD_FIXTURES=OFF)
+  run(${CMAKE_COMMAND} --build ${WORK_DIR}/spawnguard)
+  run(${CMAKE_COMMAND} --install ${WORK_DIR}/spawnguard)
+endmacro()
+
 file(REMOVE_RECURSE ${WORK_DIR})
-set(prefix ${WORK_DIR}/prefix)
-run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/spawnguard -G Ninja
-    -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=${prefix}
-    -DSPAWNGUARD_BUILD_ANALYZER=OFF -DSPAWNGUARD_BUILD_TESTS=OFF
-    -DSPAWNGUARD_BUILD_BENCH=OFF -DSPAWNGUARD_BUILD_FIXTURES=OFF)
-run(${CMAKE_COMMAND} --build ${WORK_DIR}/spawnguard)
-run(${CMAKE_COMMAND} --install ${WORK_DIR}/spawnguard)
+if(DEFINED PREFIX)
+  set(prefix ${PREFIX})
+else()
+  set(prefix ${WORK_DIR}/prefix)
+  install_runtime_only()
+endif()
 if(NOT EXISTS ${prefix}/include/spawnguard/spawnguard.hpp)
-  message(FATAL_ERROR "install put no spawnguard/spawnguard.hpp under ${prefix}/include")
+  message(FATAL_ERROR "no spawnguard/spawnguard.hpp under ${prefix}/include")
 endif()
 
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${WORK_DIR}/consumer -G Ninja
     -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH=${prefix})
+file(STRINGS ${WORK_DIR}/consumer/CMakeCache.txt found REGEX "^spawnguard_DIR:")
+string(FIND "${found}" "=${prefix}/" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "find_package(spawnguard) took ${found}, not the package under ${prefix}")
+endif()
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/consumer)
 run(${WORK_DIR}/consumer/consumer)
 message(STATUS "${last_output}")

@@ -53,6 +53,17 @@ def expectations(path, cross_tu=True):
     return expected, none, flags
 
 
+def write_database(folder, flags_by_path):
+    """Writes FOLDER/compile_commands.json compiling each fixture file with
+    clang++-19 -std=c++20 and the file's own extra flags."""
+    os.makedirs(folder, exist_ok=True)
+    database = [{"directory": os.path.dirname(path), "file": path,
+                 "arguments": ["clang++-19", "-std=c++20", *flags, "-c", path]}
+                for path, flags in flags_by_path.items()]
+    with open(os.path.join(folder, "compile_commands.json"), "w", encoding="utf-8") as out:
+        json.dump(database, out, indent=1)
+
+
 def run(command):
     """Runs the lint; None (after saying why) unless it exits 0 or 1."""
     result = subprocess.run(command, capture_output=True, text=True, timeout=1200)
@@ -110,12 +121,7 @@ def main():
         print("\n".join(problems))
         return 1
 
-    os.makedirs(args.work, exist_ok=True)
-    database = [{"directory": os.path.dirname(path), "file": path,
-                 "arguments": ["clang++-19", "-std=c++20", *flags, "-c", path]}
-                for path, (_, flags) in cases.items()]
-    with open(os.path.join(args.work, "compile_commands.json"), "w", encoding="utf-8") as out:
-        json.dump(database, out, indent=1)
+    write_database(args.work, {path: flags for path, (_, flags) in cases.items()})
 
     root = os.path.commonpath(files) if len(files) > 1 else os.path.dirname(files[0])
     result = run_lint(args, files, root)
