@@ -14,7 +14,7 @@
 
 namespace spawnguard {
 
-bool DeadlinesOnPaths::isDeadlineEvent(const clang::Stmt *stmt, const clang::ValueDecl *object) const {
+bool DeadlinesOnPaths::isDeadlineEvent(const clang::Stmt *stmt, const clang::ValueDecl *object, int depth) const {
   const auto *call = llvm::dyn_cast<clang::CallExpr>(stmt);
   if (call == nullptr) {
     return false;
@@ -23,7 +23,29 @@ bool DeadlinesOnPaths::isDeadlineEvent(const clang::Stmt *stmt, const clang::Val
     const clang::ValueDecl *about = object != nullptr ? Waits.deadlineObject(call) : nullptr;
     return about == nullptr || about == object;
   }
-  return Waits.armsCancellingTimer(call, object);
+  if (Waits.armsCancellingTimer(call, object) || Waits.schedulesEndingCallback(call, object)) {
+    return true;
+  }
+  return depth > 0 && armsDeadline(call->getDirectCallee(), object, depth - 1);
+}
+
+bool DeadlinesOnPaths::armsDeadline(const clang::FunctionDecl *function, const clang::ValueDecl *object,
+                                    int depth) const {
+  const clang::FunctionDecl *definition = function != nullptr ? function->getDefinition() : nullptr;
+  if (definition == nullptr || definition->getBody() == nullptr ||
+      inSystemHeader(Context.getSourceManager(), definition->getLocation())) {
+    return false;
+  }
+  auto key = std::make_pair(definition, object);
+  auto known = Wrappers.find(key);
+  if (known != Wrappers.end()) {
+    return known->second;
+  }
+  Wrappers[key] = false; // a wrapper reached again through its own calls
+  bool arms = anyNode(definition->getBody(), true,
+                      [&](const clang::Stmt *node) { return isDeadlineEvent(node, object, depth); });
+  Wrappers[key] = arms;
+  return arms;
 }
 
 DeadlineOnPath DeadlinesOnPaths::at(const clang::FunctionDecl *function, const clang::Expr *site,
@@ -64,7 +86,7 @@ DeadlineOnPath DeadlinesOnPaths::at(const clang::FunctionDecl *function, const c
       }
     }
     if (reached) {
-      if (state == DeadlineState::None) {
+      if (state == DeadlineState::None && !coveredAfter(graph, block, chain, site, object)) {
         return {DeadlineState::None, {}};
       }
       if (state == DeadlineState::TurnedOff) {
@@ -77,6 +99,92 @@ DeadlineOnPath DeadlinesOnPaths::at(const clang::FunctionDecl *function, const c
     }
   }
   return result;
+}
+
+bool DeadlinesOnPaths::startsWithoutWaiting(const clang::Expr *site) const {
+  const auto *call = llvm::dyn_cast<clang::CallExpr>(site);
+  const clang::FunctionDecl *callee = call != nullptr ? call->getDirectCallee() : nullptr;
+  if (callee == nullptr || !callee->getDeclName().isIdentifier()) {
+    return false;
+  }
+  for (clang::DynTypedNode parent = meaningfulParent(Context, site); const auto *expr = parent.get<clang::Expr>();
+       parent = meaningfulParent(Context, expr)) {
+    if (llvm::isa<clang::CoawaitExpr, clang::CoyieldExpr>(expr)) {
+      return false; // the coroutine waits for it right there
+    }
+    if (llvm::isa<clang::LambdaExpr>(expr)) {
+      break;
+    }
+  }
+  if (call->getNumArgs() > 0) {
+    const clang::CXXRecordDecl *token = recordOf(call->getArg(call->getNumArgs() - 1)->getType());
+    if (token != nullptr && token->getDeclName().isIdentifier() &&
+        (token->getName().contains("yield_context") || token->getName() == "use_future_t")) {
+      return false; // a stackful coroutine's yield, or a future: the caller waits
+    }
+  }
+  if (callee->getName().starts_with("async_")) {
+    return true;
+  }
+  // A callback-style helper of the project that starts an operation and returns.
+  const clang::FunctionDecl *definition = callee->getDefinition();
+  if (definition == nullptr || llvm::isa_and_nonnull<clang::CoroutineBodyStmt>(definition->getBody()) ||
+      inSystemHeader(Context.getSourceManager(), definition->getLocation())) {
+    return false;
+  }
+  return anyNode(definition->getBody(), true, [](const clang::Stmt *node) {
+    const auto *inner = llvm::dyn_cast<clang::CallExpr>(node);
+    const clang::FunctionDecl *operation = inner != nullptr ? inner->getDirectCallee() : nullptr;
+    return operation != nullptr && operation->getDeclName().isIdentifier() &&
+           operation->getName().starts_with("async_");
+  });
+}
+
+bool DeadlinesOnPaths::coveredAfter(const clang::CFG *graph, const clang::CFGBlock *block,
+                                    const llvm::DenseSet<const clang::Stmt *> &chain, const clang::Expr *site,
+                                    const clang::ValueDecl *object) const {
+  if (!startsWithoutWaiting(site)) {
+    return false;
+  }
+  // Every path from just after the site to the function's exit arms a deadline.
+  std::deque<std::pair<const clang::CFGBlock *, bool>> queue{{block, true}};
+  llvm::DenseSet<const clang::CFGBlock *> seen;
+  while (!queue.empty()) {
+    auto [current, skipUntilSite] = queue.front();
+    queue.pop_front();
+    if (current == nullptr || (!skipUntilSite && !seen.insert(current).second)) {
+      continue;
+    }
+    bool armed = false;
+    bool passedSite = !skipUntilSite;
+    for (const clang::CFGElement &element : *current) {
+      std::optional<clang::CFGStmt> statement = element.getAs<clang::CFGStmt>();
+      if (!statement) {
+        continue;
+      }
+      if (!passedSite) {
+        passedSite = chain.contains(statement->getStmt());
+        continue;
+      }
+      if (!skipUntilSite && chain.contains(statement->getStmt())) {
+        return false; // round a loop to the site again, with nothing armed
+      }
+      if (!chain.contains(statement->getStmt()) && isDeadlineEvent(statement->getStmt(), object)) {
+        armed = true;
+        break;
+      }
+    }
+    if (armed) {
+      continue;
+    }
+    if (current == &graph->getExit()) {
+      return false;
+    }
+    for (const clang::CFGBlock::AdjacentBlock &next : current->succs()) {
+      queue.push_back({next.getReachableBlock(), false});
+    }
+  }
+  return true;
 }
 
 bool DeadlinesOnPaths::endsTheOtherSide(const clang::Expr *side, bool bothMustSucceed) const {

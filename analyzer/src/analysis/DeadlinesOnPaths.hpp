@@ -8,6 +8,9 @@
 #include "analysis/FunctionGraphs.hpp"
 #include "recognisers/WaitRecogniser.hpp"
 
+#include <map>
+#include <utility>
+
 namespace spawnguard {
 
 enum class DeadlineState {
@@ -42,13 +45,29 @@ public:
   bool carriesOwnDeadline(const clang::CallExpr *site) const;
 
 private:
+  // Whether the site starts an operation without waiting for it (an async_*
+  // call not co_awaited, or a callback-style helper that starts one): a
+  // deadline armed right after it, before the function returns, is in time.
+  bool startsWithoutWaiting(const clang::Expr *site) const;
+  bool coveredAfter(const clang::CFG *graph, const clang::CFGBlock *block,
+                    const llvm::DenseSet<const clang::Stmt *> &chain, const clang::Expr *site,
+                    const clang::ValueDecl *object) const;
   // Whether the other side of an awaitable operator ends the site's wait.
   bool endsTheOtherSide(const clang::Expr *side, bool bothMustSucceed) const;
-  bool isDeadlineEvent(const clang::Stmt *stmt, const clang::ValueDecl *object = nullptr) const;
+  // depth: how many levels of the project's own functions may arm it (a
+  // wrapper that arms a timer, a wrapper of that wrapper, ...).
+  bool isDeadlineEvent(const clang::Stmt *stmt, const clang::ValueDecl *object = nullptr,
+                       int depth = MaxWrapperDepth) const;
+  // Whether calling function arms a deadline for object: it does one of the
+  // things above, itself or through the functions it calls.
+  bool armsDeadline(const clang::FunctionDecl *function, const clang::ValueDecl *object, int depth) const;
+
+  static constexpr int MaxWrapperDepth = 3;
 
   clang::ASTContext &Context;
   const WaitRecogniser &Waits;
   FunctionGraphs &Graphs;
+  mutable std::map<std::pair<const clang::FunctionDecl *, const clang::ValueDecl *>, bool> Wrappers;
 };
 
 } // namespace spawnguard

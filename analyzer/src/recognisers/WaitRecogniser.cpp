@@ -18,6 +18,31 @@ bool isAsioWaitVerb(llvm::StringRef name) {
       .Default(false);
 }
 
+// Waits on a peer that only some objects make: TLS and WebSocket handshakes
+// and TLS shutdown, DNS resolution, a WebSocket server's accept, a socket's
+// readiness wait (not a timer's, a signal set's or an acceptor's).
+bool isPeerWaitVerb(llvm::StringRef verb, const clang::Expr *object) {
+  if (verb == "async_handshake" || verb == "handshake" || verb == "async_shutdown" || verb == "async_resolve" ||
+      verb == "resolve") {
+    return true;
+  }
+  const clang::CXXRecordDecl *record = object != nullptr ? recordOf(object->getType()) : nullptr;
+  std::string type = record != nullptr ? NameList::qualifiedName(record) : "";
+  llvm::StringRef qualified(type);
+  bool tls = qualified.contains("ssl");
+  bool websocket = qualified.starts_with("boost::beast::websocket::");
+  if (verb == "shutdown") {
+    return tls; // a TLS close_notify exchange; a TCP socket's shutdown does not wait
+  }
+  if (verb == "async_accept" || verb == "accept") {
+    return websocket; // the upgrade handshake, not an acceptor's wait for a connection
+  }
+  if (verb == "async_wait") {
+    return qualified.contains("socket");
+  }
+  return false;
+}
+
 bool inAsioNamespace(const clang::NamedDecl *decl) {
   std::string name = NameList::qualifiedName(decl);
   llvm::StringRef qualified(name);
@@ -48,26 +73,53 @@ bool interruptsQuery(const clang::CallExpr *call) {
   return name == "sqlite3_interrupt" || name == "PQcancel" || name == "PQrequestCancel";
 }
 
+// A project function whose body the deduction may read: defined, and not Asio's, Beast's or the library's.
+const clang::FunctionDecl *projectDefinition(const clang::FunctionDecl *callee) {
+  const clang::FunctionDecl *definition = callee != nullptr ? callee->getDefinition() : nullptr;
+  if (definition == nullptr || definition->getBody() == nullptr || inAsioNamespace(definition)) {
+    return nullptr;
+  }
+  llvm::StringRef name = identifierOf(definition);
+  std::string qualified = NameList::qualifiedName(definition);
+  return llvm::StringRef(qualified).starts_with("std::") || name.empty() ? nullptr : definition;
+}
+
 // Whether a timer handler ends waits on object (any object when null): it
-// cancels, closes or shuts down something that is not a timer, or interrupts a query.
-bool endsWaitsOn(const clang::Stmt *handlerBody, const clang::ValueDecl *object) {
-  return anyNode(handlerBody, false, [object](const clang::Stmt *node) {
+// cancels, closes or shuts down something that is not a timer, or interrupts
+// a query, itself or through the project's functions it calls (destroy(),
+// stop()), `depth` levels down.
+bool endsWaitsOn(const clang::Stmt *handlerBody, const clang::ValueDecl *object, int depth = 3) {
+  return anyNode(handlerBody, false, [object, depth](const clang::Stmt *node) {
     if (const auto *free = llvm::dyn_cast<clang::CallExpr>(node); free != nullptr && interruptsQuery(free)) {
       return true;
     }
-    const auto *call = llvm::dyn_cast<clang::CXXMemberCallExpr>(node);
-    if (call == nullptr || call->getMethodDecl() == nullptr) {
+    const auto *call = llvm::dyn_cast<clang::CallExpr>(node);
+    if (call == nullptr) {
       return false;
     }
-    llvm::StringRef name = identifierOf(call->getMethodDecl());
-    bool ends = name == "cancel" || name == "close" || name == "shutdown";
-    const clang::Expr *target = call->getImplicitObjectArgument();
-    if (!ends || isTimerType(target->getType())) {
-      return false;
+    const auto *member = llvm::dyn_cast<clang::CXXMemberCallExpr>(call);
+    if (member != nullptr && member->getMethodDecl() != nullptr) {
+      llvm::StringRef name = identifierOf(member->getMethodDecl());
+      const clang::Expr *target = member->getImplicitObjectArgument();
+      bool ends = name == "cancel" || name == "close" || name.starts_with("shutdown");
+      if (ends && !isTimerType(target->getType())) {
+        const clang::ValueDecl *ended = objectNamedBy(target);
+        if (object == nullptr || ended == nullptr || ended == object) {
+          return true;
+        }
+      }
     }
-    const clang::ValueDecl *ended = objectNamedBy(target);
-    return object == nullptr || ended == nullptr || ended == object;
+    const clang::FunctionDecl *helper = depth > 0 ? projectDefinition(call->getDirectCallee()) : nullptr;
+    return helper != nullptr && endsWaitsOn(helper->getBody(), object, depth - 1);
   });
+}
+
+// Whether a class keeps an Asio timer (a project's timer wrapper or scheduler).
+bool holdsTimer(const clang::CXXRecordDecl *record) {
+  if (record == nullptr || !record->hasDefinition()) {
+    return false;
+  }
+  return llvm::any_of(record->fields(), [](const clang::FieldDecl *field) { return isTimerType(field->getType()); });
 }
 
 } // namespace
@@ -112,7 +164,11 @@ std::optional<WaitCall> WaitRecogniser::recognise(const clang::CallExpr *call) c
   // A channel's async_receive waits inside the process, on another task, not outside it.
   const clang::Expr *object = objectOf(call);
   bool onChannel = object != nullptr && Names.ChannelTypes.contains(recordOf(object->getType()));
-  if (isAsioWaitVerb(identifierOf(callee)) && inAsioNamespace(callee) && !onChannel) {
+  if (!inAsioNamespace(callee) || onChannel) {
+    return std::nullopt;
+  }
+  llvm::StringRef verb = identifierOf(callee);
+  if (isAsioWaitVerb(verb) || isPeerWaitVerb(verb, object)) {
     return wait;
   }
   return std::nullopt;
@@ -160,10 +216,38 @@ bool WaitRecogniser::armsCancellingTimer(const clang::CallExpr *call, const clan
     return false;
   }
   const clang::Expr *handler = call->getArg(call->getNumArgs() - 1)->IgnoreUnlessSpelledInSource();
+  // A lambda kept in a variable first: auto on_timeout = [this] { ... }; timer.async_wait(on_timeout).
+  if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(handler)) {
+    const auto *variable = llvm::dyn_cast<clang::VarDecl>(ref->getDecl());
+    if (variable != nullptr && variable->getInit() != nullptr) {
+      handler = variable->getInit()->IgnoreUnlessSpelledInSource();
+    }
+  }
   if (const auto *lambda = llvm::dyn_cast<clang::LambdaExpr>(handler)) {
     return endsWaitsOn(lambda->getBody(), object);
   }
-  return false;
+  // A handler bound from a member or named function: bind(&session::on_timeout, ...).
+  bool ends = false;
+  anyNode(handler, true, [&](const clang::Stmt *node) {
+    const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(node);
+    const clang::FunctionDecl *bound = ref != nullptr ? projectDefinition(llvm::dyn_cast<clang::FunctionDecl>(ref->getDecl()))
+                                                      : nullptr;
+    ends = bound != nullptr && endsWaitsOn(bound->getBody(), object);
+    return ends;
+  });
+  return ends;
+}
+
+bool WaitRecogniser::schedulesEndingCallback(const clang::CallExpr *call, const clang::ValueDecl *object) const {
+  const auto *member = llvm::dyn_cast<clang::CXXMemberCallExpr>(call);
+  const clang::CXXMethodDecl *method = member != nullptr ? member->getMethodDecl() : nullptr;
+  if (method == nullptr || inAsioNamespace(method) || !holdsTimer(method->getParent())) {
+    return false;
+  }
+  return llvm::any_of(call->arguments(), [object](const clang::Expr *argument) {
+    const auto *lambda = llvm::dyn_cast<clang::LambdaExpr>(argument->IgnoreUnlessSpelledInSource());
+    return lambda != nullptr && endsWaitsOn(lambda->getBody(), object);
+  });
 }
 
 } // namespace spawnguard

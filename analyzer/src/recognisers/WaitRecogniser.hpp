@@ -49,6 +49,9 @@ public:
   // watchdog that ends the waits on that object when the timer fires.
   // object: when set, the handler must end waits on that object (or on one it cannot name).
   bool armsCancellingTimer(const clang::CallExpr *call, const clang::ValueDecl *object = nullptr) const;
+  // scheduler.schedule([self] { self->socket_.close(); }) on a project class
+  // that keeps an Asio timer: a callback run later that ends waits on object.
+  bool schedulesEndingCallback(const clang::CallExpr *call, const clang::ValueDecl *object = nullptr) const;
 
 private:
   const RecogniserNames &Names;
