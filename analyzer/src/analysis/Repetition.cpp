@@ -4,6 +4,55 @@
 #include "analysis/AstNavigation.hpp"
 
 namespace spawnguard {
+namespace {
+
+// A type that carries a connection: an Asio or Beast socket or stream, a
+// pointer to one, or a project class holding one (a socket adaptor).
+bool carriesConnection(clang::QualType type, int depth = 1) {
+  const clang::CXXRecordDecl *record = recordOf(type);
+  if (record == nullptr || !record->hasDefinition()) {
+    return false;
+  }
+  std::string name = NameList::qualifiedName(record);
+  llvm::StringRef qualified(name);
+  if ((qualified.starts_with("boost::asio::") || qualified.starts_with("asio::") ||
+       qualified.starts_with("boost::beast::")) &&
+      (qualified.contains("socket") || qualified.contains("stream"))) {
+    return true;
+  }
+  if (const auto *specialization = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(record);
+      specialization != nullptr && (qualified.ends_with("unique_ptr") || qualified.ends_with("shared_ptr"))) {
+    const clang::TemplateArgumentList &arguments = specialization->getTemplateArgs();
+    return arguments.size() > 0 && arguments[0].getKind() == clang::TemplateArgument::Type &&
+           carriesConnection(arguments[0].getAsType(), depth);
+  }
+  return depth > 0 && llvm::any_of(record->fields(), [depth](const clang::FieldDecl *field) {
+           return carriesConnection(field->getType(), depth - 1);
+         });
+}
+
+} // namespace
+
+// A call that hands the object's own connection to someone else
+// (handler->upgrade(std::move(socket_))): what it leads to runs once per
+// connection, however often the code around it repeats.
+bool RepetitionAnalysis::handsOverConnection(const clang::Expr *site) {
+  const auto *call = llvm::dyn_cast<clang::CallExpr>(site);
+  if (call == nullptr) {
+    return false;
+  }
+  return llvm::any_of(call->arguments(), [](const clang::Expr *argument) {
+    const auto *move = llvm::dyn_cast<clang::CallExpr>(argument->IgnoreUnlessSpelledInSource());
+    const clang::FunctionDecl *callee = move != nullptr ? move->getDirectCallee() : nullptr;
+    if (callee == nullptr || !callee->getDeclName().isIdentifier() || callee->getName() != "move" ||
+        move->getNumArgs() != 1) {
+      return false;
+    }
+    const auto *member = llvm::dyn_cast<clang::MemberExpr>(move->getArg(0)->IgnoreParenImpCasts());
+    return member != nullptr && llvm::isa<clang::CXXThisExpr>(member->getBase()->IgnoreParenImpCasts()) &&
+           carriesConnection(member->getType());
+  });
+}
 
 RepetitionAnalysis::RepetitionAnalysis(clang::ASTContext &context, const TranslationUnitFacts &facts,
                                        BoundsOnPaths &bounds, bool strict, bool throughBounds)
@@ -54,7 +103,21 @@ std::optional<Repetition> RepetitionAnalysis::repetitionOf(const clang::Expr *si
 void RepetitionAnalysis::propagate() {
   // Seeds: completion handlers that re-arm the operation they complete.
   for (const HandlerUse &use : Facts.Handlers) {
-    if (Repeated.contains(use.Handler) || !Facts.reaches(use.Handler, use.ArmedIn)) {
+    if (Repeated.contains(use.Handler)) {
+      continue;
+    }
+    // A handler that starts its own operation again: async_accept(..., bind(&server::handle_accept, ...))
+    // inside handle_accept.
+    if (use.Handler == use.ArmedIn) {
+      Repetition repetition;
+      repetition.PerWhat = "completion of an operation its handler re-arms";
+      repetition.RearmingHandler = use.Handler;
+      repetition.Rearms.push_back(use.Operation);
+      repetition.Steps.push_back({use.Operation->getExprLoc(), "the completion handler re-arms its operation here"});
+      Repeated[use.Handler] = std::move(repetition);
+      continue;
+    }
+    if (!Facts.reaches(use.Handler, use.ArmedIn)) {
       continue;
     }
     Repetition repetition;
@@ -81,7 +144,7 @@ void RepetitionAnalysis::propagate() {
   while (changed) {
     changed = false;
     for (const CallEdge &edge : Facts.Calls) {
-      if (Repeated.contains(edge.Callee)) {
+      if (Repeated.contains(edge.Callee) || handsOverConnection(edge.Call)) {
         continue;
       }
       std::optional<Repetition> caller = repetitionOf(edge.Call, edge.Caller, edge.Callee);

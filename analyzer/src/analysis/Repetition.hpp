@@ -45,6 +45,10 @@ public:
   std::optional<Repetition> repetitionOf(const clang::Expr *site, const clang::FunctionDecl *function,
                                          const clang::FunctionDecl *work);
 
+  // A call that hands the object's own connection (a socket or stream member,
+  // std::move'd) to someone else: what it leads to runs once per connection.
+  static bool handsOverConnection(const clang::Expr *site);
+
 private:
   void propagate();
   std::optional<Repetition> loopRepetition(const clang::Expr *site, const clang::FunctionDecl *function,

@@ -322,8 +322,7 @@ bool SessionStarts::isFreshParameter(const clang::ParmVarDecl *parameter, unsign
     }
     bool fresh = anyNode(use.Operation, true, [&](const clang::Stmt *node) {
       const auto *bind = llvm::dyn_cast<clang::CallExpr>(node);
-      if (bind == nullptr || bind == use.Operation || bind->getNumArgs() == 0 ||
-          namedDecl(bind->getArg(0)->IgnoreParenImpCasts()->IgnoreUnlessSpelledInSource()) == nullptr) {
+      if (bind == nullptr || bind == use.Operation || bind->getNumArgs() == 0) {
         return false;
       }
       const clang::Expr *first = bind->getArg(0)->IgnoreUnlessSpelledInSource();

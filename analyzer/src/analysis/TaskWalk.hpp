@@ -33,10 +33,12 @@ public:
     return visit;
   }
 
-  // `from` reaches `to` at `where`; covered if `from` was or a deadline is set
-  // on the way there. Queued unless already reached in the same state.
-  void reach(const Visit &from, Function to, bool deadlineOnTheWay, Location where, const char *note) {
-    Visit visit{std::move(to), from.second || deadlineOnTheWay};
+  // `from` reaches `to` at `where`; covered if `from` was (unless the work is
+  // a new task, which keeps none of its starter's deadlines: inherit false)
+  // or a deadline is set on the way there. Queued unless already reached in the same state.
+  void reach(const Visit &from, Function to, bool deadlineOnTheWay, Location where, const char *note,
+             bool inherit = true) {
+    Visit visit{std::move(to), (inherit && from.second) || deadlineOnTheWay};
     if (Arrivals.try_emplace(visit, Arrival{from, std::move(where), note}).second) {
       Queue.push_back(visit);
     }

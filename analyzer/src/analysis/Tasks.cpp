@@ -41,11 +41,11 @@ void TaskAnalysis::follow(const TaskStart &task, llvm::DenseSet<const clang::Cal
   using Walk = TaskWalk<const clang::FunctionDecl *, clang::SourceLocation>;
   Walk walk(task.Spawn->Work);
   auto reach = [&](const Walk::Visit &from, const clang::FunctionDecl *function, const clang::Expr *site,
-                   const char *note) {
+                   const char *note, bool inherit = true) {
     const auto *call = llvm::dyn_cast<clang::CallExpr>(site);
     bool deadline = (call != nullptr && Deadlines.carriesOwnDeadline(call)) ||
                     Deadlines.at(from.first, site).State == DeadlineState::Set;
-    walk.reach(from, function, deadline, site->getExprLoc(), note);
+    walk.reach(from, function, deadline, site->getExprLoc(), note, inherit);
   };
   while (!walk.done()) {
     Walk::Visit current = walk.next();
@@ -81,7 +81,8 @@ void TaskAnalysis::follow(const TaskStart &task, llvm::DenseSet<const clang::Cal
       walk.reach(current, overrider, false, overrider->getLocation(), "the virtual call may run this override");
     }
     for (const SpawnCall *spawn : SpawnsIn.lookup(current.first)) {
-      reach(current, spawn->Work, spawn->Anchor, "the task starts this work too");
+      // A session is a new task of its own: its waits need deadlines of their own.
+      reach(current, spawn->Work, spawn->Anchor, "the task starts this work too", spawn->Kind != SpawnKind::Session);
     }
   }
 }

@@ -48,7 +48,10 @@ public:
       : Sources(context.getSourceManager()), Facts(facts),
         Spawns(context, names, facts.Awaited), Waits(names) {}
 
-  bool shouldVisitTemplateInstantiations() const { return false; }
+  // Instantiations too: a call through a template parameter (handler_->handle(),
+  // conn->start()) names its callee only there. Findings at the same line
+  // from the pattern and its instantiations are reported once.
+  bool shouldVisitTemplateInstantiations() const { return true; }
 
   bool TraverseDecl(clang::Decl *decl) {
     auto *function = llvm::dyn_cast_or_null<clang::FunctionDecl>(decl);
@@ -76,6 +79,48 @@ public:
     return true;
   }
 
+  bool VisitVarDecl(clang::VarDecl *variable) {
+    if (variable->getInit() != nullptr && !llvm::isa<clang::ParmVarDecl>(variable)) {
+      storeCallable(variable, variable->getInit());
+    }
+    return true;
+  }
+
+  bool VisitFieldDecl(clang::FieldDecl *field) {
+    if (field->hasInClassInitializer() && field->getInClassInitializer() != nullptr) {
+      storeCallable(field, field->getInClassInitializer());
+    }
+    return true;
+  }
+
+  bool TraverseConstructorInitializer(clang::CXXCtorInitializer *init) {
+    if (init->getMember() != nullptr && init->getInit() != nullptr) {
+      storeCallable(init->getMember(), init->getInit());
+    }
+    return Base::TraverseConstructorInitializer(init);
+  }
+
+  // A struct of callbacks filled in order: http_parser_settings s{on_begin, on_url, ...}.
+  bool VisitInitListExpr(clang::InitListExpr *list) {
+    // The visitor sees the written (syntactic) form; the semantic one lines the values up with the fields.
+    if (list->isSemanticForm() && list->getSyntacticForm() != nullptr) {
+      return true;
+    }
+    const clang::InitListExpr *semantic = list->isSemanticForm() ? list : list->getSemanticForm();
+    const clang::RecordDecl *record = semantic != nullptr ? semantic->getType()->getAsRecordDecl() : nullptr;
+    if (record == nullptr) {
+      return true;
+    }
+    unsigned index = 0;
+    for (const clang::FieldDecl *field : record->fields()) {
+      if (index >= semantic->getNumInits()) {
+        break;
+      }
+      storeCallable(field, semantic->getInit(index++));
+    }
+    return true;
+  }
+
   bool VisitCXXDeleteExpr(clang::CXXDeleteExpr *erase) {
     if (!Functions.empty() && llvm::isa<clang::CXXThisExpr>(erase->getArgument()->IgnoreParenImpCasts())) {
       Facts.DeletesThis.insert(Functions.back());
@@ -87,6 +132,7 @@ public:
     if (!Functions.empty() && op->getOpcode() == clang::BO_Assign) {
       if (const clang::ValueDecl *target = namedDecl(op->getLHS())) {
         Facts.Assignments.push_back({target, op->getRHS(), false});
+        storeCallable(target, op->getRHS());
       }
     }
     return true;
@@ -114,6 +160,7 @@ public:
     }
     const clang::FunctionDecl *callee = call->getDirectCallee();
     recordAssignment(call, callee);
+    recordIndirectCall(call, callee);
     if (callee != nullptr && !inSystemHeader(Sources, callee->getLocation())) {
       addEdge(callee, call);
       recordMemberCall(call);
@@ -142,6 +189,7 @@ private:
           op && op->getOperator() == clang::OO_Equal && op->getNumArgs() == 2) {
         if (const clang::ValueDecl *target = namedDecl(op->getArg(0))) {
           Facts.Assignments.push_back({target, op->getArg(1), false});
+          storeCallable(target, op->getArg(1));
         }
       }
       return;
@@ -153,6 +201,65 @@ private:
     }
     if (const clang::ValueDecl *target = namedDecl(member->getImplicitObjectArgument())) {
       Facts.Assignments.push_back({target, call->getArg(call->getNumArgs() - 1), name != "reset"});
+    }
+  }
+
+  // The user function or lambda a stored value names: f, &f, [..]{...}, std::move of one.
+  const clang::FunctionDecl *callableIn(const clang::Expr *value) const {
+    const clang::Expr *current = value->IgnoreUnlessSpelledInSource();
+    if (const auto *address = llvm::dyn_cast<clang::UnaryOperator>(current);
+        address && address->getOpcode() == clang::UO_AddrOf) {
+      current = address->getSubExpr()->IgnoreUnlessSpelledInSource();
+    }
+    if (const auto *lambda = llvm::dyn_cast<clang::LambdaExpr>(current)) {
+      return lambda->getCallOperator()->getCanonicalDecl();
+    }
+    if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(current)) {
+      const auto *function = llvm::dyn_cast<clang::FunctionDecl>(ref->getDecl());
+      if (function != nullptr && !inSystemHeader(Sources, function->getLocation())) {
+        return function->getCanonicalDecl();
+      }
+    }
+    return nullptr;
+  }
+
+  // Whether a member or variable can hold a callable: a function pointer, or a class with operator().
+  static bool holdsCallable(const clang::ValueDecl *slot) {
+    clang::QualType type = slot->getType().getNonReferenceType();
+    if (type->isFunctionPointerType() || type->isMemberFunctionPointerType()) {
+      return true;
+    }
+    const clang::CXXRecordDecl *record = type->getAsCXXRecordDecl();
+    if (record == nullptr || !record->hasDefinition()) {
+      return false;
+    }
+    return llvm::any_of(record->methods(),
+                        [](const clang::CXXMethodDecl *method) { return method->getOverloadedOperator() == clang::OO_Call; });
+  }
+
+  void storeCallable(const clang::ValueDecl *slot, const clang::Expr *value) {
+    if (slot == nullptr || value == nullptr || !holdsCallable(slot)) {
+      return;
+    }
+    if (const clang::FunctionDecl *target = callableIn(value)) {
+      auto &targets = Facts.SlotTargets[slot];
+      if (std::find(targets.begin(), targets.end(), target) == targets.end()) {
+        targets.push_back(target);
+      }
+    }
+  }
+
+  // settings->on_message_complete(parser), callback_(args), handler.operator()(...).
+  void recordIndirectCall(const clang::CallExpr *call, const clang::FunctionDecl *callee) {
+    const clang::ValueDecl *slot = nullptr;
+    if (callee == nullptr) {
+      slot = namedDecl(call->getCallee());
+    } else if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(call);
+               op && op->getOperator() == clang::OO_Call && op->getNumArgs() > 0) {
+      slot = namedDecl(op->getArg(0));
+    }
+    if (slot != nullptr && holdsCallable(slot)) {
+      Facts.IndirectCalls.push_back({slot, call, Functions.back()});
     }
   }
 
@@ -244,6 +351,15 @@ void addDispatchEdges(TranslationUnitFacts &facts) {
   }
 }
 
+// A call through a stored callable may run everything stored into it.
+void addIndirectEdges(TranslationUnitFacts &facts) {
+  for (const IndirectCall &indirect : facts.IndirectCalls) {
+    for (const clang::FunctionDecl *target : facts.SlotTargets.lookup(indirect.Slot)) {
+      facts.Calls.push_back({indirect.Caller, target, indirect.Call});
+    }
+  }
+}
+
 } // namespace
 
 TranslationUnitFacts TranslationUnitFacts::collect(clang::ASTContext &context, const RecogniserNames &names) {
@@ -254,6 +370,7 @@ TranslationUnitFacts TranslationUnitFacts::collect(clang::ASTContext &context, c
   }
   SessionStarts(context, names, facts).recognise();
   addDispatchEdges(facts);
+  addIndirectEdges(facts);
   for (size_t index = 0; index < facts.Calls.size(); ++index) {
     facts.CallsTo[facts.Calls[index].Callee].push_back(index);
     facts.CallsFrom[facts.Calls[index].Caller].push_back(index);

@@ -51,6 +51,14 @@ struct MemberCallSite {
   const clang::FunctionDecl *Function = nullptr; // canonical: where the call is made
 };
 
+// A call through a stored callable: a function pointer (a member of a C
+// library's callback struct), a std::function, a callable member or variable.
+struct IndirectCall {
+  const clang::ValueDecl *Slot = nullptr;       // the member or variable called through
+  const clang::CallExpr *Call = nullptr;
+  const clang::FunctionDecl *Caller = nullptr;  // canonical
+};
+
 class TranslationUnitFacts {
 public:
   // Collects over the context's traversal scope (user code only).
@@ -66,6 +74,11 @@ public:
   // Virtual methods (canonical) and the overriders this unit defines (canonical),
   // every level of the hierarchy: a call of the first may run any of the second.
   llvm::DenseMap<const clang::FunctionDecl *, llvm::SmallVector<const clang::FunctionDecl *, 2>> Overriders;
+  // Callables stored into a member or variable (an assignment, an initializer,
+  // a struct's initializer list), by the member or variable: what a call
+  // through it may run.
+  llvm::DenseMap<const clang::ValueDecl *, llvm::SmallVector<const clang::FunctionDecl *, 2>> SlotTargets;
+  std::vector<IndirectCall> IndirectCalls;
   // Functions whose body holds `delete this` (an object that ends its own life).
   llvm::DenseSet<const clang::FunctionDecl *> DeletesThis;
 

@@ -77,10 +77,13 @@ llvm::Expected<LintSettings> settingsFor(std::shared_ptr<const ConfigFile> confi
   return settings;
 }
 
+// One finding per check and source location: a header line reached through
+// two template instantiations or two translation units is reported once (the
+// first in sorted order, so the choice does not depend on parse order).
 void deduplicate(std::vector<Finding> &findings) {
   std::sort(findings.begin(), findings.end());
   auto same = [](const Finding &a, const Finding &b) {
-    return a.Check == b.Check && a.Where.key() == b.Where.key() && a.Message == b.Message;
+    return a.Check == b.Check && a.Where.key() == b.Where.key();
   };
   findings.erase(std::unique(findings.begin(), findings.end(), same), findings.end());
 }

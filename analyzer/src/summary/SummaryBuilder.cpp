@@ -76,7 +76,10 @@ private:
     call.Kind = kind;
     call.Where = locate(Sources, site->getExprLoc());
     call.Repeated = asLocal(Repeats.repetitionOf(site, caller, callee));
-    if (!call.Repeated) {
+    if (kind == EdgeKind::Call && RepetitionAnalysis::handsOverConnection(site)) {
+      call.Repeated.reset(); // runs once per connection: repetition stops here, in every unit
+      call.BoundedFromEntry = true;
+    } else if (!call.Repeated) {
       // Only read when the caller repeats as a whole (a CFG per caller, so
       // not built for calls this unit already decided).
       call.BoundedFromEntry = Paths.boundedInFunction(caller, site, callee);
