@@ -20,20 +20,13 @@ import sys
 import tempfile
 import time
 
+from bad_input_test import Checks
 from service_process import start_service
 
 # More rows than SQLite's page cache holds, so every audit query reads the file.
 DATABASE = ["--scan-rows", "100000", "--db-threads", "2"]
 WAIT_S = 30  # the bound of every wait below; each ends as soon as its state is seen
 REQUESTS_AFTER = 10
-
-
-class Checks:
-    failures = 0
-
-    def expect(self, what, ok):
-        print(f"{'PASS' if ok else 'FAIL'}: {what}")
-        self.failures += not ok
 
 
 def request(port, method, path, body=None):

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 
+from bad_input_test import Checks
 from service_process import start_service
 
 REQUESTS = 40
@@ -23,14 +24,6 @@ REQUESTS = 40
 # requests are answered; a grace far longer than that queue.
 SLOW_DATABASE = ["--scan-rows", "200000", "--db-threads", "1"]
 LONG_GRACE_MS = "120000"
-
-
-class Checks:
-    failures = 0
-
-    def expect(self, what, ok):
-        print(f"{'PASS' if ok else 'FAIL'}: {what}")
-        self.failures += not ok
 
 
 def answered_work_requests(port):
