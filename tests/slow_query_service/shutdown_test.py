@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""A clean SIGTERM loses no acknowledged audit: the real service, its audit
+queue still full, stops accepting, lets the audits in flight finish within
+the grace period, and exits; the SQLite file then holds one row per request
+answered 200 (leaky, fixed and guarded modes). With no grace the audits it
+could not finish are named in a log line and in the final counts, and the
+file holds exactly the ones it counts recorded. With --db postgres the same
+on the PostgreSQL server at $SPAWNGUARD_TEST_PG (leaky mode; skipped, 77,
+when it is unset): its table holds a row per request answered.
+
+usage: shutdown_test.py PATH/TO/slow_query_service [--db sqlite|postgres]
+"""
+import http.client
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import uuid
+
+from bad_input_test import Checks
+from service_process import start_service
+
+REQUESTS = 40
+# Slow enough that the audits queue behind the one database thread while the
+# requests are answered; a grace far longer than that queue.
+SLOW_DATABASE = ["--scan-rows", "200000", "--db-threads", "1"]
+LONG_GRACE_MS = "120000"
+
+
+def answered_work_requests(port, target="/work"):
+    """How many of REQUESTS POST `target`, on one keep-alive connection, were
+    answered 200; and /metrics' live audit count right after."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    answered = 0
+    for i in range(REQUESTS):
+        connection.request("POST", target, body=f"audit {i}")
+        response = connection.getresponse()
+        response.read()
+        answered += response.status == 200
+    connection.request("GET", "/metrics")
+    text = connection.getresponse().read().decode()
+    connection.close()
+    live = re.search(r"^slowquery_audit_tasks_live (\d+)$", text, re.M)
+    return answered, int(live.group(1)) if live else None
+
+
+def stop(process):
+    """Sends SIGTERM and waits for the exit: (status, stderr)."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        _, err = process.communicate(timeout=int(LONG_GRACE_MS) / 1000 + 30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, err = process.communicate()
+        return None, err
+    return process.returncode, err
+
+
+def audit_rows(database):
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+
+
+def final_counts(err):
+    match = re.search(r"final audit counts: (.*)", err)
+    return dict((k, int(v)) for k, v in re.findall(r"(\w+)=(\d+)", match.group(1))) if match else {}
+
+
+def run(binary, folder, name, flags):
+    database = f"{folder}/{name}.sqlite"
+    subprocess.run([binary, "--prepare-db", "--db", f"sqlite:{database}", *SLOW_DATABASE],
+                   check=True, capture_output=True)
+    process, port = start_service(binary, "--db", f"sqlite:{database}", *SLOW_DATABASE, *flags)
+    try:
+        answered, live = answered_work_requests(port)
+    except Exception:
+        process.kill()
+        raise
+    status, err = stop(process)
+    return answered, live, status, err, audit_rows(database)
+
+
+def postgres_rows(uri, target):
+    """Rows of spawnguard_audit for `target`, counted by psql."""
+    run = subprocess.run(["psql", uri, "-tAc",
+                          f"SELECT count(*) FROM spawnguard_audit WHERE target = '{target}'"],
+                         capture_output=True, text=True, check=True)
+    return int(run.stdout.strip())
+
+
+def check_postgres(binary, uri, checks):
+    """Leaky mode on PostgreSQL, a queue behind a pool of 2 slow queries: the
+    requests of this run (tagged in their target) all have their row."""
+    target = f"/work?run={uuid.uuid4().hex}"
+    process, port = start_service(binary, "--mode", "leaky", "--db", uri, "--pg-pool", "2",
+                                  "--query-ms", "50", "--shutdown-grace-ms", LONG_GRACE_MS)
+    try:
+        answered, live = answered_work_requests(port, target)
+    except Exception:
+        process.kill()
+        raise
+    status, err = stop(process)
+    rows, counts = postgres_rows(uri, target), final_counts(err)
+    checks.expect(f"postgres: every request answered 200 ({answered}/{REQUESTS}), audits "
+                  f"still queued at SIGTERM ({live} live)",
+                  answered == REQUESTS and live and live > 0)
+    checks.expect(f"postgres: exits 0 after SIGTERM ({status})", status == 0)
+    checks.expect(f"postgres: one row per request answered ({rows} rows)", rows == answered)
+    checks.expect(f"postgres: final counts say every audit recorded ({counts})",
+                  counts.get("recorded") == answered and counts.get("unfinished") == 0)
+
+
+def main():
+    binary = sys.argv[1]
+    checks = Checks()
+    if sys.argv[2:] == ["--db", "postgres"]:
+        uri = os.environ.get("SPAWNGUARD_TEST_PG")
+        if not uri:
+            print("SKIPPED: SPAWNGUARD_TEST_PG is not set (scripts/postgres.sh start prints "
+                  "a server's URI)")
+            return 77
+        check_postgres(binary, uri, checks)
+        print(f"{checks.failures} failed")
+        return 1 if checks.failures else 0
+    with tempfile.TemporaryDirectory() as folder:
+        for mode, extra in (("leaky", []), ("guarded", []),
+                            ("fixed", ["--audit-limit", "1000", "--query-deadline-ms", "600000"])):
+            answered, live, status, err, rows = run(
+                binary, folder, mode, ["--mode", mode, "--shutdown-grace-ms", LONG_GRACE_MS, *extra])
+            counts = final_counts(err)
+            checks.expect(f"{mode}: every request answered 200 ({answered}/{REQUESTS}), "
+                          f"audits still queued at SIGTERM ({live} live)",
+                          answered == REQUESTS and live and live > 0)
+            checks.expect(f"{mode}: exits 0 after SIGTERM ({status})", status == 0)
+            checks.expect(f"{mode}: one audit row per request answered ({rows} rows, "
+                          f"{answered} answered)", rows == answered)
+            checks.expect(f"{mode}: says every audit finished and gives the final counts "
+                          f"({counts})",
+                          "every audit finished before shutdown" in err
+                          and counts.get("started") == answered
+                          and counts.get("recorded") == answered
+                          and counts.get("unfinished") == 0)
+            if checks.failures:
+                print(err)
+
+        # No grace: what is left is reported, and the counts match the file.
+        answered, live, status, err, rows = run(binary, folder, "no-grace",
+                                                ["--mode", "leaky", "--shutdown-grace-ms", "0"])
+        counts = final_counts(err)
+        left = re.search(r"grace of 0 ms ran out with (\d+) audit\(s\) unfinished", err)
+        checks.expect(f"no grace: exits 0 ({status})", status == 0)
+        checks.expect(f"no grace: a log line names the unfinished audits ({err.strip()!r})",
+                      left is not None and int(left.group(1)) > 0)
+        checks.expect(f"no grace: final counts add up (started = recorded + unfinished, "
+                      f"rows = recorded: {counts}, {rows} rows)",
+                      left is not None and counts.get("unfinished") == int(left.group(1))
+                      and counts.get("started") == answered
+                      and counts.get("recorded", -1) + counts.get("unfinished", -1) == answered
+                      and rows == counts.get("recorded"))
+    print(f"{checks.failures} failed")
+    return 1 if checks.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
