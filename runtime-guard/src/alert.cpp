@@ -83,20 +83,54 @@ std::string format_alert_json(const Alert &alert) {
 
 namespace {
 
+std::string optional_seconds(const std::optional<double> &seconds, std::string_view unit) {
+  return seconds ? fmt::format("{:.3f}{}", *seconds, unit) : "null";
+}
+
+} // namespace
+
+std::string format_limit_change_line(const LimitChange &change) {
+  return fmt::format("spawnguard: site={} limit={} was={} changes={} recent={} baseline={} "
+                     "cause=[{}]",
+                     change.site, change.limit, change.previous, change.changes,
+                     optional_seconds(change.recent_seconds, "s"),
+                     optional_seconds(change.baseline_seconds, "s"), change.cause);
+}
+
+std::string format_limit_change_json(const LimitChange &change) {
+  const auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           change.at.time_since_epoch())
+                           .count();
+  return fmt::format("{{\"time_unix_ms\":{},\"site\":{},\"limit\":{},\"previous\":{},"
+                     "\"changes\":{},\"recent_seconds\":{},\"baseline_seconds\":{},"
+                     "\"cause\":{}}}",
+                     unix_ms, detail::json_quote(change.site), change.limit, change.previous,
+                     change.changes, optional_seconds(change.recent_seconds, ""),
+                     optional_seconds(change.baseline_seconds, ""),
+                     detail::json_quote(change.cause));
+}
+
+namespace {
+
 class LineSink : public AlertSink {
 public:
-  LineSink(std::FILE *out, std::string (*format)(const Alert &)) : out_(out), format_(format) {}
-  void publish(const Alert &alert) override {
-    const auto line = format_(alert);
+  LineSink(std::FILE *out, std::string (*format)(const Alert &),
+           std::string (*format_change)(const LimitChange &))
+      : out_(out), format_(format), format_change_(format_change) {}
+  void publish(const Alert &alert) override { write(format_(alert)); }
+  void limit_changed(const LimitChange &change) override { write(format_change_(change)); }
+
+private:
+  void write(const std::string &line) {
     std::lock_guard lock(mutex_);
     fmt::print(out_, "{}\n", line);
     std::fflush(out_);
   }
 
-private:
   std::mutex mutex_;
   std::FILE *out_;
   std::string (*format_)(const Alert &);
+  std::string (*format_change_)(const LimitChange &);
 };
 
 class CallbackSink : public AlertSink {
@@ -112,11 +146,11 @@ private:
 } // namespace
 
 std::shared_ptr<AlertSink> make_log_sink(std::FILE *out) {
-  return std::make_shared<LineSink>(out, &format_alert_line);
+  return std::make_shared<LineSink>(out, &format_alert_line, &format_limit_change_line);
 }
 
 std::shared_ptr<AlertSink> make_json_lines_sink(std::FILE *out) {
-  return std::make_shared<LineSink>(out, &format_alert_json);
+  return std::make_shared<LineSink>(out, &format_alert_json, &format_limit_change_json);
 }
 
 std::shared_ptr<AlertSink> make_callback_sink(std::function<void(const Alert &)> callback) {

@@ -6,6 +6,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace spawnguard {
@@ -30,7 +32,7 @@ GuardState::GuardState(Config cfg)
               std::chrono::duration_cast<std::chrono::milliseconds>(config.forecast_window) /
               std::max(config.sample_period, std::chrono::milliseconds(1))),
           3, max_window_samples)),
-      forecast(window_samples), trip(config) {}
+      forecast(window_samples), trip(config), adaptive_sites(config) {}
 
 // Re-arms a timer every sample period; stop() guarantees no tick touches the
 // guard afterwards (every timer operation and every tick hold `mutex`).
@@ -195,10 +197,26 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
   if (reading.limit_bytes && s.forecast.span() >= min_span) {
     input.eta_seconds = s.forecast.seconds_to(static_cast<double>(*reading.limit_bytes));
   }
+  // Adaptive limits shrink on the raw conditions, without the trip policy's
+  // hysteresis: growth is slow, so they do not flap.
+  detail::MemoryPressure memory;
+  if (input.memory_fraction && *input.memory_fraction >= s.config.warn_fraction) {
+    memory.reason = fmt::format("memory {:.1f}% of limit >= {:.1f}%",
+                                *input.memory_fraction * 100, s.config.warn_fraction * 100);
+  } else if (input.eta_seconds &&
+             *input.eta_seconds <= static_cast<double>(s.config.warn_eta.count())) {
+    memory.reason = fmt::format("exhaustion in {:.0f}s <= {}s", *input.eta_seconds,
+                                s.config.warn_eta.count());
+  }
+  std::vector<LimitChange> limit_changes;
   std::vector<SiteDigest> digests;
-  const auto now = detail::coarse_now_ns();
-  for (const auto *site : s.registry.all()) {
-    const auto stats = site->stats(now, /*walk_tasks=*/false);
+  // Ages by the ticker that stamps task starts (and that tests can hold).
+  const auto now = static_cast<std::int64_t>(detail::ticker_now_ms()) * 1'000'000;
+  for (auto *site : s.registry.all()) {
+    const auto generation = site->limit_generation();
+    auto stats = site->stats(now, /*walk_tasks=*/false);
+    stats.current_limit =
+        s.adaptive_sites.update(*site, generation, stats, memory, at, limit_changes);
     auto &history = s.site_history[site];
     history.push_back({stats.live, stats.spawned, stats.finished + stats.failed});
     if (history.size() > s.window_samples + 1) {
@@ -215,7 +233,7 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
       signal.unfinished = std::min<std::int64_t>(signal.unfinished, 0);
     }
     if (stats.limit && stats.limit->policy == LimitPolicy::observe) {
-      signal.observe_limit = stats.limit->max_live;
+      signal.observe_limit = stats.current_limit;
     }
     digests.push_back({stats.label, stats.live, signal.growth, stats.oldest_age});
     input.sites.push_back(std::move(signal));
@@ -238,6 +256,11 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
   alert.top_by_growth = detail::top_sites(std::move(digests), &SiteDigest::growth);
   s.last_state = alert;
   s.last_reading = reading;
+  for (const auto &change : limit_changes) {
+    for (const auto &sink : s.sinks) {
+      sink->limit_changed(change);
+    }
+  }
   if (decision.changed) {
     s.recent.push_back(alert);
     if (s.recent.size() > detail::GuardState::alert_ring_size) {

@@ -7,6 +7,7 @@
 #include "spawnguard/exhaustion_forecast.hpp"
 #include "spawnguard/memory_probe.hpp"
 #include "spawnguard/trip_policy.hpp"
+#include "spawnguard/detail/adaptive_sites.hpp"
 #include "spawnguard/detail/site_registry.hpp"
 
 #include <atomic>
@@ -48,6 +49,7 @@ public:
   TripPolicy trip;
   std::optional<std::chrono::steady_clock::time_point> first_sample_at;
   std::map<const SiteState *, std::deque<SiteSample>> site_history;
+  AdaptiveSites adaptive_sites;
   std::vector<std::shared_ptr<AlertSink>> sinks;
   std::deque<Alert> recent;
   std::optional<Alert> last_state;
