@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace spawnguard::detail {
 
@@ -66,8 +67,9 @@ AdaptiveSites::update(SiteState &site, std::uint64_t generation, const SiteStats
     const auto &adaptive = *stats.limit->adaptive;
     const std::size_t initial = stats.current_limit.value_or(adaptive.initial_live);
     AdaptiveLimiter limiter(adaptive.min_live, stats.limit->max_live, initial, tuning_);
-    sites_.insert_or_assign(&site, Tracked{generation, limiter, ended, stats.run_time_total,
-                                           limiter.limit(), limiter.limit()});
+    sites_.insert_or_assign(&site, Tracked{generation, adaptive.min_live, limiter, ended,
+                                           stats.run_time_total, limiter.limit(),
+                                           limiter.limit()});
     return limiter.limit();
   }
   Tracked &tracked = it->second;
@@ -90,11 +92,18 @@ AdaptiveSites::update(SiteState &site, std::uint64_t generation, const SiteStats
   tracked.ended = ended;
   tracked.run_time = stats.run_time_total;
 
-  const std::size_t limit = tracked.limiter.update(observation);
+  // Between warn and critical the limit in force is the estimate scaled down
+  // by the overload scale (Envoy's scaled trigger); the estimate is kept.
+  const auto estimate = static_cast<double>(tracked.limiter.update(observation));
+  const auto limit = std::max(tracked.min_live,
+                              static_cast<std::size_t>(std::llround(estimate * memory.scale)));
   if (limit != tracked.applied) {
     site.set_adapted_limit(limit, generation);
     tracked.applied = limit;
     tracked.cause = cause_of(tracked.limiter, tuning_.tolerance, memory);
+    if (memory.scale < 1) {
+      tracked.cause += fmt::format(", overload scale {:.2f}", memory.scale);
+    }
     ++tracked.changes;
   }
   if (tracked.applied != tracked.reported &&

@@ -110,15 +110,38 @@ std::string format_limit_change_json(const LimitChange &change) {
                      detail::json_quote(change.cause));
 }
 
+std::string format_overload_line(const OverloadChange &change) {
+  return fmt::format("spawnguard: overload scale={:.2f} was={:.2f} actions=[wait timeouts of "
+                     "sheddable sites and adaptive limits x{:.2f}] reason=[{}]",
+                     change.scale, change.previous, change.scale,
+                     change.reason.empty() ? "below warn" : change.reason);
+}
+
+std::string format_overload_json(const OverloadChange &change) {
+  const auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           change.at.time_since_epoch())
+                           .count();
+  return fmt::format("{{\"time_unix_ms\":{},\"overload_scale\":{:.3f},\"previous\":{:.3f},"
+                     "\"reason\":{}}}",
+                     unix_ms, change.scale, change.previous, detail::json_quote(change.reason));
+}
+
 namespace {
+
+struct LineFormats {
+  std::string (*alert)(const Alert &);
+  std::string (*limit)(const LimitChange &);
+  std::string (*overload)(const OverloadChange &);
+};
 
 class LineSink : public AlertSink {
 public:
-  LineSink(std::FILE *out, std::string (*format)(const Alert &),
-           std::string (*format_change)(const LimitChange &))
-      : out_(out), format_(format), format_change_(format_change) {}
-  void publish(const Alert &alert) override { write(format_(alert)); }
-  void limit_changed(const LimitChange &change) override { write(format_change_(change)); }
+  LineSink(std::FILE *out, LineFormats formats) : out_(out), formats_(formats) {}
+  void publish(const Alert &alert) override { write(formats_.alert(alert)); }
+  void limit_changed(const LimitChange &change) override { write(formats_.limit(change)); }
+  void overload_changed(const OverloadChange &change) override {
+    write(formats_.overload(change));
+  }
 
 private:
   void write(const std::string &line) {
@@ -129,8 +152,7 @@ private:
 
   std::mutex mutex_;
   std::FILE *out_;
-  std::string (*format_)(const Alert &);
-  std::string (*format_change_)(const LimitChange &);
+  LineFormats formats_;
 };
 
 class CallbackSink : public AlertSink {
@@ -146,11 +168,13 @@ private:
 } // namespace
 
 std::shared_ptr<AlertSink> make_log_sink(std::FILE *out) {
-  return std::make_shared<LineSink>(out, &format_alert_line, &format_limit_change_line);
+  return std::make_shared<LineSink>(
+      out, LineFormats{&format_alert_line, &format_limit_change_line, &format_overload_line});
 }
 
 std::shared_ptr<AlertSink> make_json_lines_sink(std::FILE *out) {
-  return std::make_shared<LineSink>(out, &format_alert_json, &format_limit_change_json);
+  return std::make_shared<LineSink>(
+      out, LineFormats{&format_alert_json, &format_limit_change_json, &format_overload_json});
 }
 
 std::shared_ptr<AlertSink> make_callback_sink(std::function<void(const Alert &)> callback) {

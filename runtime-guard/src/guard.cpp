@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace spawnguard {
 namespace detail {
@@ -71,6 +72,32 @@ private:
   boost::asio::steady_timer timer_;
   std::chrono::milliseconds period_;
 };
+
+double overload_scale(const TripInput &input, const Config &config, std::string &reason) {
+  double scale = 1;
+  // 1 at or under `warn`, 0 at or past `critical`, linear between.
+  auto between = [&](double value, double warn, double critical, std::string why) {
+    const double s = std::clamp((critical - value) / (critical - warn), 0.0, 1.0);
+    if (s < scale) {
+      scale = s;
+      reason = std::move(why);
+    }
+  };
+  if (input.memory_fraction) {
+    between(*input.memory_fraction, config.warn_fraction, config.critical_fraction,
+            fmt::format("memory {:.1f}% of limit: warn {:.1f}%, critical {:.1f}%",
+                        *input.memory_fraction * 100, config.warn_fraction * 100,
+                        config.critical_fraction * 100));
+  }
+  if (input.eta_seconds) {
+    // Time runs the other way: the scale falls as the ETA shortens.
+    between(-*input.eta_seconds, -static_cast<double>(config.warn_eta.count()),
+            -static_cast<double>(config.critical_eta.count()),
+            fmt::format("exhaustion in {:.0f}s: warn {}s, critical {}s", *input.eta_seconds,
+                        config.warn_eta.count(), config.critical_eta.count()));
+  }
+  return scale;
+}
 
 namespace {
 
@@ -208,6 +235,9 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
     memory.reason = fmt::format("exhaustion in {:.0f}s <= {}s", *input.eta_seconds,
                                 s.config.warn_eta.count());
   }
+  std::string overload_reason;
+  memory.scale = detail::overload_scale(input, s.config, overload_reason);
+  s.overload_scale = memory.scale;
   std::vector<LimitChange> limit_changes;
   std::vector<SiteDigest> digests;
   // Ages by the ticker that stamps task starts (and that tests can hold).
@@ -215,6 +245,9 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
   for (auto *site : s.registry.all()) {
     const auto generation = site->limit_generation();
     auto stats = site->stats(now, /*walk_tasks=*/false);
+    if (stats.sheddable) {
+      site->scale_wait_timeout(memory.scale);
+    }
     stats.current_limit =
         s.adaptive_sites.update(*site, generation, stats, memory, at, limit_changes);
     auto &history = s.site_history[site];
@@ -268,6 +301,16 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
     }
     for (const auto &sink : s.sinks) {
       sink->publish(alert);
+    }
+  }
+  const bool at_end = (memory.scale == 0 || memory.scale == 1) && memory.scale != s.reported_scale;
+  if (at_end || std::abs(memory.scale - s.reported_scale) >= detail::overload_report_step) {
+    const OverloadChange change{std::chrono::system_clock::now(), memory.scale, s.reported_scale,
+                                memory.scale < 1 ? overload_reason : std::string{}};
+    s.reported_scale = memory.scale;
+    ++s.overload_changes;
+    for (const auto &sink : s.sinks) {
+      sink->overload_changed(change);
     }
   }
   return alert;

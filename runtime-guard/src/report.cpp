@@ -134,9 +134,13 @@ std::string Guard::prometheus_text() const {
   }
 
   std::optional<Alert> state;
+  double overload_scale = 1;
+  std::uint64_t overload_changes = 0;
   {
     std::lock_guard lock(state_->monitor_mutex);
     state = state_->last_state;
+    overload_scale = state_->overload_scale;
+    overload_changes = state_->overload_changes;
   }
   auto gauge = [&](std::string_view name, std::string_view help, const std::string &value) {
     out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, help, name, name, value);
@@ -167,6 +171,14 @@ std::string Guard::prometheus_text() const {
         state && state->eta_seconds ? fmt::format("{:.3f}", *state->eta_seconds) : "+Inf");
   gauge("spawnguard_alert_level", "0 ok, 1 warn, 2 critical.",
         std::to_string(static_cast<int>(level())));
+  gauge("spawnguard_overload_scale",
+        "Graded overload: 1 up to warn, 0 at critical; scales sheddable sites' wait timeouts "
+        "and adaptive limits.",
+        fmt::format("{:.3f}", overload_scale));
+  out += fmt::format("# HELP spawnguard_overload_changes_total Steps of the overload scale "
+                     "reported to the sinks.\n# TYPE spawnguard_overload_changes_total counter\n"
+                     "spawnguard_overload_changes_total {}\n",
+                     overload_changes);
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <mutex>
 #include <stdexcept>
 
@@ -142,6 +143,15 @@ void SiteState::set_adapted_limit(std::size_t live, std::uint64_t generation) {
   }
   gate.set_capacity(live);
   current_limit_.store(live, std::memory_order_relaxed);
+}
+
+void SiteState::scale_wait_timeout(double scale) {
+  std::lock_guard lock(limit_mutex_);
+  if (limit_ && limit_->policy == LimitPolicy::wait) {
+    const auto scaled = std::llround(static_cast<double>(limit_->wait_timeout.count()) *
+                                     std::clamp(scale, 0.0, 1.0));
+    wait_timeout_ms_.store(std::max<std::int64_t>(1, scaled), std::memory_order_relaxed);
+  }
 }
 
 std::optional<SiteLimit> SiteState::limit() const {

@@ -117,20 +117,7 @@ public:
   }
 };
 
-MemoryReading memory(std::uint64_t used, std::uint64_t limit = 1000) {
-  MemoryReading reading;
-  reading.used_bytes = used;
-  reading.limit_bytes = limit;
-  return reading;
-}
-
-// Captures the limit changes the sampler reports.
-class LimitChangeLog : public AlertSink {
-public:
-  void publish(const Alert &) override {}
-  void limit_changed(const LimitChange &change) override { changes.push_back(change); }
-  std::vector<LimitChange> changes;
-};
+using test::memory;
 
 // A site "db" with an adaptive reject limit (2 to 64, from 16) whose backend
 // the test makes fast or slow: every sample period, the tasks started in the
@@ -192,7 +179,7 @@ protected:
 
   HeldTicker ticker;
   Guard guard{config()};
-  std::shared_ptr<LimitChangeLog> log = std::make_shared<LimitChangeLog>();
+  std::shared_ptr<test::RecordingSink> log = std::make_shared<test::RecordingSink>();
   Site db = guard.site("db");
   asio::io_context io;
   std::unique_ptr<asio::steady_timer> gate =
@@ -235,11 +222,13 @@ TEST_F(AdaptiveSiteTest, AStalledBackendShrinksTheLimitThoughNothingEnds) {
 
 TEST_F(AdaptiveSiteTest, MemoryOverWarnShrinksTheLimitMultiplicatively) {
   periods(20ms, 40);
-  double expected = static_cast<double>(limit());
+  double estimate = static_cast<double>(limit());
   for (int i = 0; i < 5; ++i) {
-    expected = std::max(2.0, expected * guard.config().adaptive_memory_backoff);
-    EXPECT_EQ(period(20ms, memory(850)), static_cast<std::size_t>(std::llround(expected)))
-        << "sample " << i;
+    // 85 %: the estimate is cut by the backoff, and the limit in force is the
+    // estimate at the overload scale, 0.5 halfway from warn (80 %) to critical.
+    estimate = std::max(2.0, estimate * guard.config().adaptive_memory_backoff);
+    const auto in_force = std::max<long long>(2, std::llround(static_cast<double>(std::llround(estimate)) * 0.5));
+    EXPECT_EQ(period(20ms, memory(850)), static_cast<std::size_t>(in_force)) << "sample " << i;
   }
 }
 
@@ -261,15 +250,15 @@ TEST_F(AdaptiveSiteTest, LimitChangesAreReportedAtMostOncePerInterval) {
     period(20ms, memory(900)); // 2 s of cuts
   }
   // 6 s at one report per 2 s (the first at once): at most 3 reports.
-  ASSERT_GE(log->changes.size(), 2u);
-  EXPECT_LE(log->changes.size(), 3u);
-  for (std::size_t i = 1; i < log->changes.size(); ++i) {
-    EXPECT_EQ(log->changes[i].previous, log->changes[i - 1].limit);
+  ASSERT_GE(log->limit_changes.size(), 2u);
+  EXPECT_LE(log->limit_changes.size(), 3u);
+  for (std::size_t i = 1; i < log->limit_changes.size(); ++i) {
+    EXPECT_EQ(log->limit_changes[i].previous, log->limit_changes[i - 1].limit);
   }
-  EXPECT_GT(log->changes.front().changes, 0u);
-  EXPECT_NE(log->changes.back().cause.find("memory pressure: memory 90.0% of limit >= 80.0%"),
+  EXPECT_GT(log->limit_changes.front().changes, 0u);
+  EXPECT_NE(log->limit_changes.back().cause.find("memory pressure: memory 90.0% of limit >= 80.0%"),
             std::string::npos)
-      << log->changes.back().cause;
+      << log->limit_changes.back().cause;
 }
 
 TEST_F(AdaptiveSiteTest, CurrentLimitIsInThePrometheusPageAndTheDump) {
@@ -308,7 +297,7 @@ TEST(AdaptiveLimitLog, TheLogSinkWritesOneLinePerReport) {
                   .adaptive = AdaptiveLimit{.min_live = 1, .initial_live = 100}});
   const auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < 4; ++i) { // the first sample only starts the site's history
-    guard.sample_now(memory(950), t0 + i * 100ms);
+    guard.sample_now(memory(800), t0 + i * 100ms); // at warn: the overload scale is still 1
   }
   std::rewind(out);
   std::vector<std::string> lines;
@@ -324,7 +313,7 @@ TEST(AdaptiveLimitLog, TheLogSinkWritesOneLinePerReport) {
       << lines[0];
   EXPECT_EQ(lines[1].rfind("spawnguard: site=audit limit=81 was=90 changes=1 ", 0), 0u)
       << lines[1];
-  EXPECT_NE(lines[0].find("cause=[memory pressure: memory 95.0% of limit >= 80.0%]"),
+  EXPECT_NE(lines[0].find("cause=[memory pressure: memory 80.0% of limit >= 80.0%]"),
             std::string::npos)
       << lines[0];
 }

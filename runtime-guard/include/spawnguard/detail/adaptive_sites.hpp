@@ -19,9 +19,12 @@ namespace spawnguard::detail {
 
 class SiteState;
 
-// Why memory holds the adaptive limits down this sample (empty: it does not).
+// Why memory holds the adaptive limits down this sample (empty: it does not),
+// and the graded overload scale: 1 up to warn, falling linearly to 0 at
+// critical (the lower of the memory fraction's and the forecast's).
 struct MemoryPressure {
   std::string reason{};
+  double scale = 1.0;
   explicit operator bool() const noexcept { return !reason.empty(); }
 };
 
@@ -40,6 +43,7 @@ public:
 private:
   struct Tracked {
     std::uint64_t generation;
+    std::size_t min_live;
     AdaptiveLimiter limiter;
     std::uint64_t ended;
     std::chrono::milliseconds run_time;

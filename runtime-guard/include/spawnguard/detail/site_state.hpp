@@ -64,6 +64,10 @@ public:
   // The sampler moves an adaptive limit; ignored unless `generation` is still
   // the current one and the limit is adaptive.
   void set_adapted_limit(std::size_t live, std::uint64_t generation);
+  // The sampler scales a wait limit's timeout by the overload scale (0 to 1;
+  // at least 1 ms) at sheddable sites; 1 restores the configured timeout.
+  void scale_wait_timeout(double scale);
+  bool sheddable() const noexcept { return sheddable_.load(std::memory_order_relaxed); }
   void set_sheddable(bool sheddable) noexcept { sheddable_.store(sheddable); }
 
   // Summed over the shards without their locks: exact when nothing runs.
