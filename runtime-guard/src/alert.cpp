@@ -83,20 +83,76 @@ std::string format_alert_json(const Alert &alert) {
 
 namespace {
 
+std::string optional_seconds(const std::optional<double> &seconds, std::string_view unit) {
+  return seconds ? fmt::format("{:.3f}{}", *seconds, unit) : "null";
+}
+
+} // namespace
+
+std::string format_limit_change_line(const LimitChange &change) {
+  return fmt::format("spawnguard: site={} limit={} was={} changes={} recent={} baseline={} "
+                     "cause=[{}]",
+                     change.site, change.limit, change.previous, change.changes,
+                     optional_seconds(change.recent_seconds, "s"),
+                     optional_seconds(change.baseline_seconds, "s"), change.cause);
+}
+
+std::string format_limit_change_json(const LimitChange &change) {
+  const auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           change.at.time_since_epoch())
+                           .count();
+  return fmt::format("{{\"time_unix_ms\":{},\"site\":{},\"limit\":{},\"previous\":{},"
+                     "\"changes\":{},\"recent_seconds\":{},\"baseline_seconds\":{},"
+                     "\"cause\":{}}}",
+                     unix_ms, detail::json_quote(change.site), change.limit, change.previous,
+                     change.changes, optional_seconds(change.recent_seconds, ""),
+                     optional_seconds(change.baseline_seconds, ""),
+                     detail::json_quote(change.cause));
+}
+
+std::string format_overload_line(const OverloadChange &change) {
+  return fmt::format("spawnguard: overload scale={:.2f} was={:.2f} actions=[wait timeouts of "
+                     "sheddable sites and adaptive limits x{:.2f}] reason=[{}]",
+                     change.scale, change.previous, change.scale,
+                     change.reason.empty() ? "below warn" : change.reason);
+}
+
+std::string format_overload_json(const OverloadChange &change) {
+  const auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           change.at.time_since_epoch())
+                           .count();
+  return fmt::format("{{\"time_unix_ms\":{},\"overload_scale\":{:.3f},\"previous\":{:.3f},"
+                     "\"reason\":{}}}",
+                     unix_ms, change.scale, change.previous, detail::json_quote(change.reason));
+}
+
+namespace {
+
+struct LineFormats {
+  std::string (*alert)(const Alert &);
+  std::string (*limit)(const LimitChange &);
+  std::string (*overload)(const OverloadChange &);
+};
+
 class LineSink : public AlertSink {
 public:
-  LineSink(std::FILE *out, std::string (*format)(const Alert &)) : out_(out), format_(format) {}
-  void publish(const Alert &alert) override {
-    const auto line = format_(alert);
+  LineSink(std::FILE *out, LineFormats formats) : out_(out), formats_(formats) {}
+  void publish(const Alert &alert) override { write(formats_.alert(alert)); }
+  void limit_changed(const LimitChange &change) override { write(formats_.limit(change)); }
+  void overload_changed(const OverloadChange &change) override {
+    write(formats_.overload(change));
+  }
+
+private:
+  void write(const std::string &line) {
     std::lock_guard lock(mutex_);
     fmt::print(out_, "{}\n", line);
     std::fflush(out_);
   }
 
-private:
   std::mutex mutex_;
   std::FILE *out_;
-  std::string (*format_)(const Alert &);
+  LineFormats formats_;
 };
 
 class CallbackSink : public AlertSink {
@@ -112,11 +168,13 @@ private:
 } // namespace
 
 std::shared_ptr<AlertSink> make_log_sink(std::FILE *out) {
-  return std::make_shared<LineSink>(out, &format_alert_line);
+  return std::make_shared<LineSink>(
+      out, LineFormats{&format_alert_line, &format_limit_change_line, &format_overload_line});
 }
 
 std::shared_ptr<AlertSink> make_json_lines_sink(std::FILE *out) {
-  return std::make_shared<LineSink>(out, &format_alert_json);
+  return std::make_shared<LineSink>(
+      out, LineFormats{&format_alert_json, &format_limit_change_json, &format_overload_json});
 }
 
 std::shared_ptr<AlertSink> make_callback_sink(std::function<void(const Alert &)> callback) {

@@ -46,6 +46,12 @@ constexpr DurationRange eta_range{1s, 24h, true,
 constexpr DurationRange task_age_range{
     0s, 168h, true, "a duration in whole seconds from 0s (off) to 168h, like 90s, 10m or 2h"};
 constexpr DurationRange wait_timeout_range{1ms, 24h, false, "from 1ms to 24h"};
+constexpr DurationRange adaptive_recent_range{
+    100ms, 10min, false, "a duration from 100ms to 10m, like 500ms, 1s or 5s"};
+constexpr DurationRange adaptive_baseline_range{
+    1s, 24h, true, "a duration in whole seconds from 1s to 24h, like 60s, 10m or 1h"};
+constexpr DurationRange adaptive_log_range{
+    0ms, 1h, false, "a duration from 0s (every change) to 1h, like 5s or 1m"};
 
 constexpr std::uint64_t min_budget = 1ull << 20; // less than a MiB holds no process
 constexpr std::uint64_t max_budget = 1ull << 50; // 1 PiB
@@ -53,6 +59,8 @@ constexpr std::string_view bytes_form =
     "a byte count from 1MiB to 1048576GiB (1 PiB), like 536870912, 512MiB, 512M or 2GiB";
 constexpr std::string_view fraction_form = "a fraction above 0 and at most 1, like 0.8";
 constexpr std::string_view margin_form = "a fraction from 0 to 0.5, like 0.05";
+constexpr std::string_view tolerance_form = "a number from 1 to 10, like 1.5";
+constexpr std::string_view backoff_form = "a fraction from 0.1 to 0.99, like 0.9";
 constexpr std::size_t max_count = 1'000'000'000;
 constexpr CountRange site_live_range{0, max_count,
                                      "a whole number from 0 (off) to 1000000000, like 5000"};
@@ -65,8 +73,9 @@ constexpr std::string_view sites_form =
     "distinct site labels separated by commas, like db-query,src/a.cpp:42";
 constexpr std::string_view limits_form =
     "'label=max_live[,reject|wait|observe[,max_waiters[,timeout]]]' entries separated by ';', "
-    "each label once, max_live from 1 to 1000000000, max_waiters from 0 to 1000000000, "
-    "timeout from 1ms to 24h, like db-query=100,wait,500,2s;src/a.cpp:42=50,reject";
+    "each label once, max_live from 1 to 1000000000 or min..max for an adaptive limit "
+    "(1 <= min <= max <= 1000000000), max_waiters from 0 to 1000000000, "
+    "timeout from 1ms to 24h, like db-query=100,wait,500,2s;src/a.cpp:42=4..200,reject";
 
 [[noreturn]] void reject(std::string_view name, std::string_view value, std::string_view form) {
   throw ConfigError(fmt::format("{}='{}': expected {}", name, value, form));
@@ -224,11 +233,22 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 std::optional<SiteLimit> parse_limit(std::string_view spec) {
   auto fields = split(spec, ',');
   SiteLimit limit;
-  auto max_live = parse_count_in(fields[0], 1, max_count);
+  // "200" a fixed limit; "4..200" an adaptive one between 4 and 200.
+  const auto range_at = fields[0].find("..");
+  auto max_live = parse_count_in(
+      range_at == std::string_view::npos ? fields[0] : fields[0].substr(range_at + 2), 1,
+      max_count);
   if (!max_live || fields.size() > 4) {
     return std::nullopt;
   }
   limit.max_live = *max_live;
+  if (range_at != std::string_view::npos) {
+    auto min_live = parse_count_in(fields[0].substr(0, range_at), 1, *max_live);
+    if (!min_live) {
+      return std::nullopt;
+    }
+    limit.adaptive = AdaptiveLimit{.min_live = *min_live};
+  }
   limit.policy = LimitPolicy::reject;
   if (fields.size() > 1) {
     if (fields[1] == "reject") {
@@ -278,6 +298,11 @@ const std::vector<EnvVariable> &environment_variables() {
       {"SPAWNGUARD_SHED", switch_form},
       {"SPAWNGUARD_SHEDDABLE", sites_form},
       {"SPAWNGUARD_LIMITS", limits_form},
+      {"SPAWNGUARD_ADAPTIVE_RECENT_WINDOW", adaptive_recent_range.form},
+      {"SPAWNGUARD_ADAPTIVE_BASELINE_WINDOW", adaptive_baseline_range.form},
+      {"SPAWNGUARD_ADAPTIVE_TOLERANCE", tolerance_form},
+      {"SPAWNGUARD_ADAPTIVE_MEMORY_BACKOFF", backoff_form},
+      {"SPAWNGUARD_ADAPTIVE_LOG_INTERVAL", adaptive_log_range.form},
       {"SPAWNGUARD_SINK", sink_form},
   };
   return variables;
@@ -381,6 +406,15 @@ Config::from_environment(Config base,
       c.site_limits.insert_or_assign(std::string(label), *limit);
     }
   });
+  with("SPAWNGUARD_ADAPTIVE_RECENT_WINDOW",
+       milliseconds_into(c.adaptive_recent_window, adaptive_recent_range));
+  with("SPAWNGUARD_ADAPTIVE_BASELINE_WINDOW",
+       seconds_into(c.adaptive_baseline_window, adaptive_baseline_range));
+  with("SPAWNGUARD_ADAPTIVE_TOLERANCE", fraction(c.adaptive_tolerance, 1, true, 10, tolerance_form));
+  with("SPAWNGUARD_ADAPTIVE_MEMORY_BACKOFF",
+       fraction(c.adaptive_memory_backoff, 0.1, true, 0.99, backoff_form));
+  with("SPAWNGUARD_ADAPTIVE_LOG_INTERVAL",
+       milliseconds_into(c.adaptive_log_interval, adaptive_log_range));
   with("SPAWNGUARD_SINK", [&](auto n, auto v) {
     const auto word = trim(v);
     if (word == "log") {
@@ -426,6 +460,24 @@ void Config::validate() const {
   }
   if (clear_samples == 0) {
     throw ConfigError("clear_samples (SPAWNGUARD_CLEAR_SAMPLES) must be at least 1");
+  }
+  if (adaptive_baseline_window <= adaptive_recent_window) {
+    throw ConfigError(fmt::format(
+        "adaptive_baseline_window (SPAWNGUARD_ADAPTIVE_BASELINE_WINDOW={}s) must be longer than "
+        "adaptive_recent_window (SPAWNGUARD_ADAPTIVE_RECENT_WINDOW={}ms)",
+        adaptive_baseline_window.count(), adaptive_recent_window.count()));
+  }
+  if (!(adaptive_tolerance >= 1) || !(adaptive_memory_backoff > 0 && adaptive_memory_backoff < 1)) {
+    throw ConfigError(fmt::format("adaptive_tolerance ({}) must be at least 1 and "
+                                  "adaptive_memory_backoff ({}) above 0 and below 1",
+                                  adaptive_tolerance, adaptive_memory_backoff));
+  }
+  for (const auto &[label, limit] : site_limits) {
+    if (limit.adaptive && (limit.adaptive->min_live < 1 || limit.adaptive->min_live > limit.max_live)) {
+      throw ConfigError(fmt::format("site_limits['{}']: an adaptive limit needs 1 <= min_live <= "
+                                    "max_live (min_live={}, max_live={})",
+                                    label, limit.adaptive->min_live, limit.max_live));
+    }
   }
 }
 

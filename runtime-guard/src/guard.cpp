@@ -6,7 +6,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
 
 namespace spawnguard {
 namespace detail {
@@ -30,7 +33,7 @@ GuardState::GuardState(Config cfg)
               std::chrono::duration_cast<std::chrono::milliseconds>(config.forecast_window) /
               std::max(config.sample_period, std::chrono::milliseconds(1))),
           3, max_window_samples)),
-      forecast(window_samples), trip(config) {}
+      forecast(window_samples), trip(config), adaptive_sites(config) {}
 
 // Re-arms a timer every sample period; stop() guarantees no tick touches the
 // guard afterwards (every timer operation and every tick hold `mutex`).
@@ -69,6 +72,32 @@ private:
   boost::asio::steady_timer timer_;
   std::chrono::milliseconds period_;
 };
+
+double overload_scale(const TripInput &input, const Config &config, std::string &reason) {
+  double scale = 1;
+  // 1 at or under `warn`, 0 at or past `critical`, linear between.
+  auto between = [&](double value, double warn, double critical, std::string why) {
+    const double s = std::clamp((critical - value) / (critical - warn), 0.0, 1.0);
+    if (s < scale) {
+      scale = s;
+      reason = std::move(why);
+    }
+  };
+  if (input.memory_fraction) {
+    between(*input.memory_fraction, config.warn_fraction, config.critical_fraction,
+            fmt::format("memory {:.1f}% of limit: warn {:.1f}%, critical {:.1f}%",
+                        *input.memory_fraction * 100, config.warn_fraction * 100,
+                        config.critical_fraction * 100));
+  }
+  if (input.eta_seconds) {
+    // Time runs the other way: the scale falls as the ETA shortens.
+    between(-*input.eta_seconds, -static_cast<double>(config.warn_eta.count()),
+            -static_cast<double>(config.critical_eta.count()),
+            fmt::format("exhaustion in {:.0f}s: warn {}s, critical {}s", *input.eta_seconds,
+                        config.warn_eta.count(), config.critical_eta.count()));
+  }
+  return scale;
+}
 
 namespace {
 
@@ -195,10 +224,32 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
   if (reading.limit_bytes && s.forecast.span() >= min_span) {
     input.eta_seconds = s.forecast.seconds_to(static_cast<double>(*reading.limit_bytes));
   }
+  // Adaptive limits shrink on the raw conditions, without the trip policy's
+  // hysteresis: growth is slow, so they do not flap.
+  detail::MemoryPressure memory;
+  if (input.memory_fraction && *input.memory_fraction >= s.config.warn_fraction) {
+    memory.reason = fmt::format("memory {:.1f}% of limit >= {:.1f}%",
+                                *input.memory_fraction * 100, s.config.warn_fraction * 100);
+  } else if (input.eta_seconds &&
+             *input.eta_seconds <= static_cast<double>(s.config.warn_eta.count())) {
+    memory.reason = fmt::format("exhaustion in {:.0f}s <= {}s", *input.eta_seconds,
+                                s.config.warn_eta.count());
+  }
+  std::string overload_reason;
+  memory.scale = detail::overload_scale(input, s.config, overload_reason);
+  s.overload_scale = memory.scale;
+  std::vector<LimitChange> limit_changes;
   std::vector<SiteDigest> digests;
-  const auto now = detail::coarse_now_ns();
-  for (const auto *site : s.registry.all()) {
-    const auto stats = site->stats(now, /*walk_tasks=*/false);
+  // Ages by the ticker that stamps task starts (and that tests can hold).
+  const auto now = static_cast<std::int64_t>(detail::ticker_now_ms()) * 1'000'000;
+  for (auto *site : s.registry.all()) {
+    const auto generation = site->limit_generation();
+    auto stats = site->stats(now, /*walk_tasks=*/false);
+    if (stats.sheddable) {
+      site->scale_wait_timeout(memory.scale);
+    }
+    stats.current_limit =
+        s.adaptive_sites.update(*site, generation, stats, memory, at, limit_changes);
     auto &history = s.site_history[site];
     history.push_back({stats.live, stats.spawned, stats.finished + stats.failed});
     if (history.size() > s.window_samples + 1) {
@@ -215,7 +266,7 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
       signal.unfinished = std::min<std::int64_t>(signal.unfinished, 0);
     }
     if (stats.limit && stats.limit->policy == LimitPolicy::observe) {
-      signal.observe_limit = stats.limit->max_live;
+      signal.observe_limit = stats.current_limit;
     }
     digests.push_back({stats.label, stats.live, signal.growth, stats.oldest_age});
     input.sites.push_back(std::move(signal));
@@ -238,6 +289,11 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
   alert.top_by_growth = detail::top_sites(std::move(digests), &SiteDigest::growth);
   s.last_state = alert;
   s.last_reading = reading;
+  for (const auto &change : limit_changes) {
+    for (const auto &sink : s.sinks) {
+      sink->limit_changed(change);
+    }
+  }
   if (decision.changed) {
     s.recent.push_back(alert);
     if (s.recent.size() > detail::GuardState::alert_ring_size) {
@@ -245,6 +301,16 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
     }
     for (const auto &sink : s.sinks) {
       sink->publish(alert);
+    }
+  }
+  const bool at_end = (memory.scale == 0 || memory.scale == 1) && memory.scale != s.reported_scale;
+  if (at_end || std::abs(memory.scale - s.reported_scale) >= detail::overload_report_step) {
+    const OverloadChange change{std::chrono::system_clock::now(), memory.scale, s.reported_scale,
+                                memory.scale < 1 ? overload_reason : std::string{}};
+    s.reported_scale = memory.scale;
+    ++s.overload_changes;
+    for (const auto &sink : s.sinks) {
+      sink->overload_changed(change);
     }
   }
   return alert;

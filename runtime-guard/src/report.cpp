@@ -37,16 +37,41 @@ std::vector<SiteGroup> group_by_site(const std::vector<LiveTask> &tasks) {
   return groups;
 }
 
+// The limit in force at each site that has one, by label.
+std::map<std::string, SiteStats, std::less<>> limited_sites(const std::vector<SiteStats> &all) {
+  std::map<std::string, SiteStats, std::less<>> out;
+  for (const auto &site : all) {
+    if (site.current_limit) {
+      out.emplace(site.label, site);
+    }
+  }
+  return out;
+}
+
+// " limit=40 adaptive=4..200", " limit=32", or nothing.
+std::string limit_text(const std::map<std::string, SiteStats, std::less<>> &limited,
+                       std::string_view label) {
+  const auto it = limited.find(label);
+  if (it == limited.end()) {
+    return {};
+  }
+  const auto &limit = *it->second.limit;
+  return limit.adaptive ? fmt::format(" limit={} adaptive={}..{}", *it->second.current_limit,
+                                      limit.adaptive->min_live, limit.max_live)
+                        : fmt::format(" limit={}", *it->second.current_limit);
+}
+
 } // namespace
 
 std::string Guard::dump_text() const {
   const auto tasks = live_task_list();
   const auto groups = group_by_site(tasks);
+  const auto limited = limited_sites(stats());
   std::string out = fmt::format("spawnguard dump: {} live task(s) at {} site(s)\n", tasks.size(),
                                 groups.size());
   for (const auto &group : groups) {
-    out += fmt::format("site {} live={} oldest={:.3f}s\n", group.site, group.ages.size(),
-                       detail::seconds(group.ages.front()));
+    out += fmt::format("site {} live={} oldest={:.3f}s{}\n", group.site, group.ages.size(),
+                       detail::seconds(group.ages.front()), limit_text(limited, group.site));
     for (const auto age : group.ages) {
       out += fmt::format("  task age={:.3f}s\n", detail::seconds(age));
     }
@@ -56,15 +81,20 @@ std::string Guard::dump_text() const {
 
 std::string Guard::dump_json() const {
   const auto tasks = live_task_list();
+  const auto limited = limited_sites(stats());
   std::string sites;
   for (const auto &group : group_by_site(tasks)) {
     std::string ages;
     for (const auto age : group.ages) {
       ages += fmt::format("{}{:.3f}", ages.empty() ? "" : ",", detail::seconds(age));
     }
-    sites += fmt::format("{}{{\"site\":{},\"live\":{},\"task_ages_seconds\":[{}]}}",
-                         sites.empty() ? "" : ",", detail::json_quote(group.site),
-                         group.ages.size(), ages);
+    const auto it = limited.find(group.site);
+    const bool has_limit = it != limited.end();
+    sites += fmt::format(
+        "{}{{\"site\":{},\"live\":{},\"limit\":{},\"adaptive\":{},\"task_ages_seconds\":[{}]}}",
+        sites.empty() ? "" : ",", detail::json_quote(group.site), group.ages.size(),
+        has_limit ? std::to_string(*it->second.current_limit) : "null",
+        has_limit && it->second.limit->adaptive ? "true" : "false", ages);
   }
   return fmt::format("{{\"live\":{},\"sites\":[{}]}}", tasks.size(), sites);
 }
@@ -94,11 +124,23 @@ std::string Guard::prometheus_text() const {
          [](const SiteStats &s) { return s.rejected; });
   family("spawnguard_task_oldest_age_seconds", "gauge", "Age of the site's oldest live task.",
          [](const SiteStats &s) { return fmt::format("{:.3f}", detail::seconds(s.oldest_age)); });
+  out += "# HELP spawnguard_site_limit Live tasks the site admits now (an adaptive limit's "
+         "current value); sites with a limit only.\n# TYPE spawnguard_site_limit gauge\n";
+  for (const auto &site : all) {
+    if (site.current_limit) {
+      out += fmt::format("spawnguard_site_limit{{site=\"{}\"}} {}\n",
+                         detail::prometheus_label(site.label), *site.current_limit);
+    }
+  }
 
   std::optional<Alert> state;
+  double overload_scale = 1;
+  std::uint64_t overload_changes = 0;
   {
     std::lock_guard lock(state_->monitor_mutex);
     state = state_->last_state;
+    overload_scale = state_->overload_scale;
+    overload_changes = state_->overload_changes;
   }
   auto gauge = [&](std::string_view name, std::string_view help, const std::string &value) {
     out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, help, name, name, value);
@@ -129,6 +171,14 @@ std::string Guard::prometheus_text() const {
         state && state->eta_seconds ? fmt::format("{:.3f}", *state->eta_seconds) : "+Inf");
   gauge("spawnguard_alert_level", "0 ok, 1 warn, 2 critical.",
         std::to_string(static_cast<int>(level())));
+  gauge("spawnguard_overload_scale",
+        "Graded overload: 1 up to warn, 0 at critical; scales sheddable sites' wait timeouts "
+        "and adaptive limits.",
+        fmt::format("{:.3f}", overload_scale));
+  out += fmt::format("# HELP spawnguard_overload_changes_total Steps of the overload scale "
+                     "reported to the sinks.\n# TYPE spawnguard_overload_changes_total counter\n"
+                     "spawnguard_overload_changes_total {}\n",
+                     overload_changes);
   return out;
 }
 

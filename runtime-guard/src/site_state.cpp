@@ -3,8 +3,12 @@
 
 #include "spawnguard/detail/site_table.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
 #include <mutex>
+#include <stdexcept>
 
 namespace spawnguard::detail {
 
@@ -70,12 +74,15 @@ TaskRecord *SiteState::start_task(bool holds_permit) noexcept {
 
 void SiteState::end_task(TaskRecord *record, TaskEnd how) noexcept {
   SiteState &site = of(*record);
+  const auto started_ms = static_cast<std::uint64_t>(record->started_ns() / 1'000'000);
+  const auto ended_ms = ticker_now_ms();
   {
     Shard &shard = site.shards_[shard_of(record)];
     std::lock_guard lock(shard.lock);
     (record->prev != nullptr ? record->prev->next : shard.head) = record->next;
     (record->next != nullptr ? record->next->prev : shard.tail) = record->prev;
     ++(how == TaskEnd::failed ? shard.failed : shard.finished);
+    shard.run_ms += ended_ms > started_ms ? ended_ms - started_ms : 0;
     shard.live.store(shard.live.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
   }
   if (record->holds_permit()) {
@@ -101,19 +108,50 @@ std::chrono::milliseconds SiteState::wait_timeout() const noexcept {
 }
 
 void SiteState::set_limit(const SiteLimit &limit) {
+  std::size_t in_force = limit.max_live;
+  if (const auto &adaptive = limit.adaptive) {
+    if (adaptive->min_live < 1 || adaptive->min_live > limit.max_live) {
+      throw std::invalid_argument(fmt::format(
+          "site {}: an adaptive limit needs 1 <= min_live <= max_live (min_live={}, max_live={})",
+          label(), adaptive->min_live, limit.max_live));
+    }
+    in_force = std::clamp(adaptive->initial_live, adaptive->min_live, limit.max_live);
+  }
   auto &gate = semaphore();
   std::lock_guard lock(limit_mutex_);
   limit_ = limit;
   gate.set_max_waiters(limit.max_waiters);
-  gate.set_capacity(limit.max_live);
+  gate.set_capacity(in_force);
+  current_limit_.store(in_force, std::memory_order_relaxed);
   wait_timeout_ms_.store(limit.wait_timeout.count(), std::memory_order_relaxed);
+  limit_generation_.fetch_add(1, std::memory_order_acq_rel);
   policy_.store(encode(limit.policy), std::memory_order_release);
 }
 
 void SiteState::clear_limit() {
   std::lock_guard lock(limit_mutex_);
   limit_.reset();
+  limit_generation_.fetch_add(1, std::memory_order_acq_rel);
   policy_.store(0, std::memory_order_release);
+}
+
+void SiteState::set_adapted_limit(std::size_t live, std::uint64_t generation) {
+  auto &gate = semaphore();
+  std::lock_guard lock(limit_mutex_);
+  if (!limit_ || !limit_->adaptive || limit_generation() != generation) {
+    return;
+  }
+  gate.set_capacity(live);
+  current_limit_.store(live, std::memory_order_relaxed);
+}
+
+void SiteState::scale_wait_timeout(double scale) {
+  std::lock_guard lock(limit_mutex_);
+  if (limit_ && limit_->policy == LimitPolicy::wait) {
+    const auto scaled = std::llround(static_cast<double>(limit_->wait_timeout.count()) *
+                                     std::clamp(scale, 0.0, 1.0));
+    wait_timeout_ms_.store(std::max<std::int64_t>(1, scaled), std::memory_order_relaxed);
+  }
 }
 
 std::optional<SiteLimit> SiteState::limit() const {
@@ -135,6 +173,9 @@ SiteStats SiteState::stats(std::int64_t now_ns, bool walk_tasks) const {
   out.rejected = rejected_.load(std::memory_order_relaxed);
   out.sheddable = sheddable_.load(std::memory_order_relaxed);
   out.limit = limit();
+  if (out.limit) {
+    out.current_limit = current_limit_.load(std::memory_order_relaxed);
+  }
   std::int64_t oldest = now_ns;
   std::int64_t live = 0;
   for (Shard &shard : shards_) {
@@ -142,6 +183,7 @@ SiteStats SiteState::stats(std::int64_t now_ns, bool walk_tasks) const {
     out.spawned += shard.spawned;
     out.finished += shard.finished;
     out.failed += shard.failed;
+    out.run_time_total += std::chrono::milliseconds(shard.run_ms);
     live += shard.live.load(std::memory_order_relaxed);
     for (const TaskRecord *r = walk_tasks ? shard.head : nullptr; r != nullptr; r = r->next) {
       const auto age_s = (now_ns - r->started_ns()) / 1'000'000'000;

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <ctime>
+#include <mutex>
 #include <thread>
 
 namespace spawnguard::detail {
@@ -26,17 +27,33 @@ public:
     static TickerClock *const clock = new TickerClock; // its thread runs until exit
     return *clock;
   }
+  void hold(bool held) {
+    std::lock_guard lock(mutex_);
+    held_ = held;
+    if (!held) {
+      ticker_ms.store(read(), std::memory_order_relaxed);
+    }
+  }
+  void advance(std::uint64_t ms) {
+    std::lock_guard lock(mutex_);
+    ticker_ms.fetch_add(ms, std::memory_order_relaxed);
+  }
 
 private:
   TickerClock() {
     ticker_ms.store(read());
-    std::thread([] {
+    std::thread([this] {
       for (;;) {
         std::this_thread::sleep_for(period);
-        ticker_ms.store(read(), std::memory_order_relaxed);
+        std::lock_guard lock(mutex_);
+        if (!held_) {
+          ticker_ms.store(read(), std::memory_order_relaxed);
+        }
       }
     }).detach();
   }
+  std::mutex mutex_; // the thread's store against hold() and advance()
+  bool held_ = false;
   static std::uint64_t read() noexcept {
     return static_cast<std::uint64_t>(coarse_now_ns() / 1'000'000);
   }
@@ -45,5 +62,8 @@ private:
 } // namespace
 
 void start_ticker() { TickerClock::instance(); }
+void hold_ticker() { TickerClock::instance().hold(true); }
+void advance_held_ticker(std::uint64_t ms) { TickerClock::instance().advance(ms); }
+void release_ticker() { TickerClock::instance().hold(false); }
 
 } // namespace spawnguard::detail

@@ -56,7 +56,12 @@ TEST(ConfigFromEnvironment, ReadsEveryVariable) {
                        {"SPAWNGUARD_SHED", "on"},
                        {"SPAWNGUARD_SHEDDABLE", "audit, src/a.cpp:42"},
                        {"SPAWNGUARD_LIMITS", "db-query=100,wait,500,2s;src/a.cpp:42=50"},
-                       {"SPAWNGUARD_SINK", "json"}});
+                       {"SPAWNGUARD_SINK", "json"},
+                       {"SPAWNGUARD_ADAPTIVE_RECENT_WINDOW", "2s"},
+                       {"SPAWNGUARD_ADAPTIVE_BASELINE_WINDOW", "5m"},
+                       {"SPAWNGUARD_ADAPTIVE_TOLERANCE", "2"},
+                       {"SPAWNGUARD_ADAPTIVE_MEMORY_BACKOFF", "0.75"},
+                       {"SPAWNGUARD_ADAPTIVE_LOG_INTERVAL", "30s"}});
   EXPECT_EQ(c.sample_period, 250ms);
   EXPECT_EQ(c.forecast_window, 60s);
   EXPECT_EQ(c.forecast_min_span, 10s);
@@ -82,6 +87,27 @@ TEST(ConfigFromEnvironment, ReadsEveryVariable) {
   EXPECT_EQ(by_line.max_live, 50u);
   EXPECT_EQ(by_line.policy, LimitPolicy::reject);
   EXPECT_EQ(c.sink, SinkKind::json);
+  EXPECT_EQ(c.adaptive_recent_window, 2000ms);
+  EXPECT_EQ(c.adaptive_baseline_window, 300s);
+  EXPECT_DOUBLE_EQ(c.adaptive_tolerance, 2.0);
+  EXPECT_DOUBLE_EQ(c.adaptive_memory_backoff, 0.75);
+  EXPECT_EQ(c.adaptive_log_interval, 30s);
+}
+
+TEST(ConfigFromEnvironment, ALimitWrittenMinDotDotMaxIsAdaptive) {
+  const auto c = from({{"SPAWNGUARD_LIMITS", "db-query=4..200,wait,500,2s;audit=1 .. 64"}});
+  const auto &db = c.site_limits.at("db-query");
+  ASSERT_TRUE(db.adaptive.has_value());
+  EXPECT_EQ(db.adaptive->min_live, 4u);
+  EXPECT_EQ(db.max_live, 200u);
+  EXPECT_EQ(db.policy, LimitPolicy::wait);
+  EXPECT_EQ(db.max_waiters, 500u);
+  const auto &audit = c.site_limits.at("audit");
+  ASSERT_TRUE(audit.adaptive.has_value());
+  EXPECT_EQ(audit.adaptive->min_live, 1u);
+  EXPECT_EQ(audit.max_live, 64u);
+  EXPECT_EQ(audit.policy, LimitPolicy::reject);
+  EXPECT_FALSE(from({{"SPAWNGUARD_LIMITS", "db-query=40"}}).site_limits.at("db-query").adaptive);
 }
 
 TEST(ConfigFromEnvironment, AcceptsByteSizesInSeveralUnits) {
@@ -158,7 +184,43 @@ INSTANTIATE_TEST_SUITE_P(
         BadValue{"SPAWNGUARD_LIMITS", "db-query=10,wait,99999999999", "max_waiters from 0"},
         BadValue{"SPAWNGUARD_LIMITS", "db-query=10; db-query=20", "each label once"},
         BadValue{"SPAWNGUARD_LIMITS", " =10", "label=max_live"},
-        BadValue{"SPAWNGUARD_SHEDDABLE", "audit,audit", "distinct site labels"}));
+        BadValue{"SPAWNGUARD_SHEDDABLE", "audit,audit", "distinct site labels"},
+        BadValue{"SPAWNGUARD_LIMITS", "db-query=0..10", "1 <= min <= max <= 1000000000"},
+        BadValue{"SPAWNGUARD_LIMITS", "db-query=20..10", "1 <= min <= max <= 1000000000"},
+        BadValue{"SPAWNGUARD_LIMITS", "db-query=4..", "min..max for an adaptive limit"},
+        BadValue{"SPAWNGUARD_LIMITS", "db-query=4..5000000000", "1 <= min <= max <= 1000000000"},
+        BadValue{"SPAWNGUARD_ADAPTIVE_RECENT_WINDOW", "50ms", "from 100ms to 10m"},
+        BadValue{"SPAWNGUARD_ADAPTIVE_RECENT_WINDOW", "1h", "from 100ms to 10m"},
+        BadValue{"SPAWNGUARD_ADAPTIVE_RECENT_WINDOW", "quick", "duration"},
+        BadValue{"SPAWNGUARD_ADAPTIVE_BASELINE_WINDOW", "0s", "from 1s to 24h"},
+        BadValue{"SPAWNGUARD_ADAPTIVE_BASELINE_WINDOW", "90.5s", "whole seconds"},
+        BadValue{"SPAWNGUARD_ADAPTIVE_TOLERANCE", "0.5", "from 1 to 10"},
+        BadValue{"SPAWNGUARD_ADAPTIVE_TOLERANCE", "11", "from 1 to 10"},
+        BadValue{"SPAWNGUARD_ADAPTIVE_TOLERANCE", "lots", "a number"},
+        BadValue{"SPAWNGUARD_ADAPTIVE_MEMORY_BACKOFF", "1", "from 0.1 to 0.99"},
+        BadValue{"SPAWNGUARD_ADAPTIVE_MEMORY_BACKOFF", "0.05", "from 0.1 to 0.99"},
+        BadValue{"SPAWNGUARD_ADAPTIVE_MEMORY_BACKOFF", "90%", "fraction"},
+        BadValue{"SPAWNGUARD_ADAPTIVE_LOG_INTERVAL", "2h", "from 0s (every change) to 1h"},
+        BadValue{"SPAWNGUARD_ADAPTIVE_LOG_INTERVAL", "-1s", "duration"}));
+
+TEST(ConfigFromEnvironment, OutOfRangeAdaptiveValuesSayOutOfRange) {
+  for (const auto &[name, value] : std::map<std::string, std::string>{
+           {"SPAWNGUARD_ADAPTIVE_RECENT_WINDOW", "50ms"},
+           {"SPAWNGUARD_ADAPTIVE_BASELINE_WINDOW", "25h"},
+           {"SPAWNGUARD_ADAPTIVE_TOLERANCE", "0.5"},
+           {"SPAWNGUARD_ADAPTIVE_MEMORY_BACKOFF", "1"},
+           {"SPAWNGUARD_ADAPTIVE_LOG_INTERVAL", "2h"}}) {
+    EXPECT_NE(error_of({{name, value}}).find("out of range"), std::string::npos) << name;
+  }
+}
+
+TEST(ConfigFromEnvironment, ABaselineWindowNotLongerThanTheRecentWindowIsRefused) {
+  const auto message = error_of({{"SPAWNGUARD_ADAPTIVE_RECENT_WINDOW", "10m"},
+                                 {"SPAWNGUARD_ADAPTIVE_BASELINE_WINDOW", "60s"}});
+  EXPECT_NE(message.find("SPAWNGUARD_ADAPTIVE_BASELINE_WINDOW=60s"), std::string::npos) << message;
+  EXPECT_NE(message.find("SPAWNGUARD_ADAPTIVE_RECENT_WINDOW=600000ms"), std::string::npos)
+      << message;
+}
 
 TEST(ConfigFromEnvironment, DuplicateLimitLabelsAreNamed) {
   const auto message = error_of({{"SPAWNGUARD_LIMITS", "db-query=10;db-query=20,wait"}});
@@ -212,7 +274,7 @@ TEST(ConfigFromEnvironment, ContradictoryValuesNameBothVariables) {
 
 TEST(ConfigFromEnvironment, EveryVariableIsListedWithItsForm) {
   const auto &variables = environment_variables();
-  EXPECT_EQ(variables.size(), 17u);
+  EXPECT_EQ(variables.size(), 22u);
   for (const auto &variable : variables) {
     EXPECT_TRUE(variable.name.starts_with("SPAWNGUARD_"));
     EXPECT_FALSE(variable.form.empty());

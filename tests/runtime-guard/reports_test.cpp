@@ -69,7 +69,7 @@ TEST_F(ReportsTest, TextDumpListsEveryLiveTaskGroupedBySiteBiggestFirst) {
   std::getline(lines, line);
   EXPECT_EQ(line, "spawnguard dump: 5 live task(s) at 2 site(s)");
   std::vector<std::pair<std::string, int>> groups;
-  const std::regex site_line(R"(site (.+) live=(\d+) oldest=\d+\.\d{3}s)");
+  const std::regex site_line(R"(site (.+) live=(\d+) oldest=\d+\.\d{3}s( limit=\d+)?)");
   const std::regex task_line(R"(  task age=\d+\.\d{3}s)");
   int tasks = 0;
   while (std::getline(lines, line)) {

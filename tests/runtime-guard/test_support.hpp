@@ -1,13 +1,18 @@
-// What the runtime suites share: a guard config that prints nothing, and a
-// task that stays live until its gate timer is cancelled.
+// What the runtime suites share: a guard config that prints nothing, a task
+// that stays live until its gate timer is cancelled, a memory reading, and a
+// sink that keeps the limit changes and overload steps it is given.
 #pragma once
 
+#include "spawnguard/alert.hpp"
 #include "spawnguard/config.hpp"
+#include "spawnguard/memory_probe.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include <vector>
 
 namespace spawnguard::test {
 
@@ -21,5 +26,23 @@ inline boost::asio::awaitable<void> parked(boost::asio::steady_timer &gate) {
   boost::system::error_code ignored;
   co_await gate.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
 }
+
+inline MemoryReading memory(std::uint64_t used, std::uint64_t limit = 1000) {
+  MemoryReading reading;
+  reading.used_bytes = used;
+  reading.limit_bytes = limit;
+  return reading;
+}
+
+class RecordingSink : public AlertSink {
+public:
+  void publish(const Alert &) override {}
+  void limit_changed(const LimitChange &change) override { limit_changes.push_back(change); }
+  void overload_changed(const OverloadChange &change) override {
+    overload_changes.push_back(change);
+  }
+  std::vector<LimitChange> limit_changes;
+  std::vector<OverloadChange> overload_changes;
+};
 
 } // namespace spawnguard::test

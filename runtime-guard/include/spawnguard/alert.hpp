@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
@@ -44,10 +45,49 @@ std::string format_alert_line(const Alert &alert);
 // One JSON object on one line, same fields.
 std::string format_alert_json(const Alert &alert);
 
+// A move of a site's adaptive limit, as the sampler reports it: at most one
+// per site per Config::adaptive_log_interval, `changes` counting the moves
+// since the site's previous report.
+struct LimitChange {
+  std::chrono::system_clock::time_point at;
+  std::string site{};
+  std::size_t limit = 0;
+  std::size_t previous = 0; // the limit the site's previous report gave
+  std::size_t changes = 0;
+  std::optional<double> recent_seconds{};   // recent completion time
+  std::optional<double> baseline_seconds{}; // its long-run baseline
+  std::string cause{}; // what moved it last: the completion time, or the memory condition
+};
+
+// "spawnguard: site=db-query limit=40 was=48 changes=3 recent=0.120s
+//  baseline=0.050s cause=[completion time 0.120s > 1.5 x baseline 0.050s]"
+std::string format_limit_change_line(const LimitChange &change);
+// One JSON object on one line, same fields.
+std::string format_limit_change_json(const LimitChange &change);
+
+// A step of the graded overload scale (1 up to warn, 0 at critical; reported
+// when it moved by a tenth or reached 0 or 1): wait timeouts of sheddable
+// sites and adaptive limits are scaled by it.
+struct OverloadChange {
+  std::chrono::system_clock::time_point at;
+  double scale = 1;
+  double previous = 1; // the scale of the previous report
+  std::string reason{}; // the condition between warn and critical, or "" when back to 1
+};
+
+// "spawnguard: overload scale=0.40 was=1.00 actions=[wait timeouts of sheddable
+//  sites and adaptive limits x0.40] reason=[memory 86.0% of limit: warn 80.0%, critical 90.0%]"
+std::string format_overload_line(const OverloadChange &change);
+std::string format_overload_json(const OverloadChange &change);
+
 class AlertSink {
 public:
   virtual ~AlertSink() = default;
   virtual void publish(const Alert &alert) = 0;
+  // Adaptive limit changes and overload steps; the log and JSON sinks write
+  // them, others ignore them.
+  virtual void limit_changed(const LimitChange & /*change*/) {}
+  virtual void overload_changed(const OverloadChange & /*change*/) {}
 };
 
 // The alert line to `out` (stderr by default), one per level change.

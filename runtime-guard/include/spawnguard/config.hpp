@@ -44,6 +44,18 @@ struct Config {
   bool shed_at_critical = false;
   std::vector<std::string> sheddable_sites{};
   std::map<std::string, SiteLimit, std::less<>> site_limits; // by site label
+  // Adaptive site limits (SiteLimit::adaptive): the recent completion time is
+  // an average over adaptive_recent_window, the baseline over
+  // adaptive_baseline_window; the limit shrinks while the recent time exceeds
+  // adaptive_tolerance x baseline and grows while it does not; while memory is
+  // under pressure (at warn_fraction, or exhaustion within warn_eta) it is
+  // multiplied by adaptive_memory_backoff every sample. A site's limit
+  // changes are logged at most once per adaptive_log_interval (0: every one).
+  std::chrono::milliseconds adaptive_recent_window{1000};
+  std::chrono::seconds adaptive_baseline_window{60};
+  double adaptive_tolerance = 1.5;
+  double adaptive_memory_backoff = 0.9;
+  std::chrono::milliseconds adaptive_log_interval{5000};
   SinkKind sink = SinkKind::log;
   std::string proc_root = "/"; // where /proc and /sys are (tests)
 

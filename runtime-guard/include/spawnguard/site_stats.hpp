@@ -28,7 +28,12 @@ struct SiteStats {
   std::uint64_t rejected = 0; // refused by the limit or by shedding
   std::chrono::nanoseconds oldest_age{0}; // age of the oldest live task
   AgeHistogram ages;
+  // Summed lifetime of the tasks that ended (10 ms resolution): over
+  // finished + failed, their mean completion time.
+  std::chrono::milliseconds run_time_total{0};
   std::optional<SiteLimit> limit{};
+  // The limit in force now: max_live, or an adaptive limit's current value.
+  std::optional<std::size_t> current_limit{};
   bool sheddable = false;
 };
 

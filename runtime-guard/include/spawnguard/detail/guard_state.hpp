@@ -7,6 +7,7 @@
 #include "spawnguard/exhaustion_forecast.hpp"
 #include "spawnguard/memory_probe.hpp"
 #include "spawnguard/trip_policy.hpp"
+#include "spawnguard/detail/adaptive_sites.hpp"
 #include "spawnguard/detail/site_registry.hpp"
 
 #include <atomic>
@@ -21,6 +22,11 @@
 namespace spawnguard::detail {
 
 class SamplerLoop;
+
+// The graded overload scale of a sample (1 up to warn, 0 at critical) and, in
+// `reason`, the condition that set it; reported when it moves this much.
+double overload_scale(const TripInput &input, const Config &config, std::string &reason);
+inline constexpr double overload_report_step = 0.1;
 
 // One site's counters at one sample, for growth over the window.
 struct SiteSample {
@@ -48,6 +54,10 @@ public:
   TripPolicy trip;
   std::optional<std::chrono::steady_clock::time_point> first_sample_at;
   std::map<const SiteState *, std::deque<SiteSample>> site_history;
+  AdaptiveSites adaptive_sites;
+  double overload_scale = 1;   // this sample's
+  double reported_scale = 1;   // the last OverloadChange's
+  std::uint64_t overload_changes = 0;
   std::vector<std::shared_ptr<AlertSink>> sinks;
   std::deque<Alert> recent;
   std::optional<Alert> last_state;

@@ -52,9 +52,22 @@ public:
   AsyncSemaphore &semaphore() noexcept;
   std::chrono::milliseconds wait_timeout() const noexcept;
 
+  // Throws std::invalid_argument for an adaptive limit without 1 <= min_live <= max_live.
   void set_limit(const SiteLimit &limit);
   void clear_limit();
   std::optional<SiteLimit> limit() const;
+  // Bumped by every set_limit/clear_limit, so that the sampler's adaptive
+  // state knows when the limit it adapts was replaced.
+  std::uint64_t limit_generation() const noexcept {
+    return limit_generation_.load(std::memory_order_acquire);
+  }
+  // The sampler moves an adaptive limit; ignored unless `generation` is still
+  // the current one and the limit is adaptive.
+  void set_adapted_limit(std::size_t live, std::uint64_t generation);
+  // The sampler scales a wait limit's timeout by the overload scale (0 to 1;
+  // at least 1 ms) at sheddable sites; 1 restores the configured timeout.
+  void scale_wait_timeout(double scale);
+  bool sheddable() const noexcept { return sheddable_.load(std::memory_order_relaxed); }
   void set_sheddable(bool sheddable) noexcept { sheddable_.store(sheddable); }
 
   // Summed over the shards without their locks: exact when nothing runs.
@@ -73,6 +86,7 @@ private:
     std::uint64_t spawned = 0;
     std::uint64_t finished = 0;
     std::uint64_t failed = 0;
+    std::uint64_t run_ms = 0; // summed lifetime of the ended tasks, by the ticker
     // Written under the lock, read without it by live().
     std::atomic<std::int64_t> live{0};
   };
@@ -90,6 +104,8 @@ private:
   std::atomic<int> policy_{0};
   std::atomic<AsyncSemaphore *> semaphore_{nullptr};
   std::atomic<std::int64_t> wait_timeout_ms_{0};
+  std::atomic<std::uint64_t> limit_generation_{0};
+  std::atomic<std::size_t> current_limit_{0}; // the limit in force (adaptive: adapted)
   mutable std::mutex limit_mutex_;
   std::optional<SiteLimit> limit_;
   std::unique_ptr<AsyncSemaphore> owned_semaphore_;

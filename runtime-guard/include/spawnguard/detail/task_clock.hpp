@@ -16,5 +16,10 @@ extern std::atomic<std::uint64_t> ticker_ms;
 inline std::uint64_t ticker_now_ms() noexcept { return ticker_ms.load(std::memory_order_relaxed); }
 // Starts the ticker's thread (once per process; it runs until exit).
 void start_ticker();
+// Tests: stops the ticker at its current reading, moves it on by hand, and
+// lets it run again, so task lifetimes are exact without sleeping.
+void hold_ticker();
+void advance_held_ticker(std::uint64_t ms);
+void release_ticker();
 
 } // namespace spawnguard::detail
