@@ -196,6 +196,11 @@ private:
     }
     const auto *member = llvm::dyn_cast<clang::CXXMemberCallExpr>(call);
     llvm::StringRef name = callee->getName();
+    if (member != nullptr && name == "set_limit") {
+      if (const clang::ValueDecl *site = namedDecl(member->getImplicitObjectArgument())) {
+        Facts.LimitedSites.insert(site);
+      }
+    }
     if (member == nullptr || call->getNumArgs() == 0 || (name != "reset" && !isInsertion(name))) {
       return;
     }
@@ -367,6 +372,12 @@ TranslationUnitFacts TranslationUnitFacts::collect(clang::ASTContext &context, c
   FactsCollector collector(context, names, facts);
   for (clang::Decl *decl : context.getTraversalScope()) {
     collector.TraverseDecl(decl);
+  }
+  for (SpawnCall &spawn : facts.Spawns) {
+    if (spawn.Guarded == GuardedSpawn::Counted && spawn.GuardSite != nullptr &&
+        facts.LimitedSites.contains(spawn.GuardSite)) {
+      spawn.Guarded = GuardedSpawn::Limited;
+    }
   }
   SessionStarts(context, names, facts).recognise();
   addDispatchEdges(facts);

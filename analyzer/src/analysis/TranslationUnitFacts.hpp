@@ -79,6 +79,8 @@ public:
   // through it may run.
   llvm::DenseMap<const clang::ValueDecl *, llvm::SmallVector<const clang::FunctionDecl *, 2>> SlotTargets;
   std::vector<IndirectCall> IndirectCalls;
+  // spawnguard::Site variables and members the unit calls set_limit on.
+  llvm::DenseSet<const clang::ValueDecl *> LimitedSites;
   // Functions whose body holds `delete this` (an object that ends its own life).
   llvm::DenseSet<const clang::FunctionDecl *> DeletesThis;
 

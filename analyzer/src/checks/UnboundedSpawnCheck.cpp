@@ -6,6 +6,10 @@
 namespace spawnguard {
 
 std::string UnboundedSpawnCheck::message(const std::string &callee, const std::string &perWhat) {
+  if (llvm::StringRef(callee).starts_with("spawnguard::")) {
+    return "unbounded spawn: '" + callee + "' runs once per " + perWhat +
+           "; counted by spawnguard but not limited: set a limit in code or with SPAWNGUARD_LIMITS=<site>=N";
+  }
   return "unbounded spawn: '" + callee + "' runs once per " + perWhat + " and nothing limits how many run at once";
 }
 
@@ -17,7 +21,7 @@ void UnboundedSpawnCheck::onEndOfTranslationUnit() {
   RepetitionAnalysis &repetition = Context.Analyses.repetition();
   for (const SpawnCall &spawn : facts.Spawns) {
     std::optional<Repetition> repeated = repetition.repetitionOf(spawn.Anchor, spawn.Context, spawn.Work);
-    if (!repeated || repeated->Bounded) {
+    if (!repeated || repeated->Bounded || spawn.Guarded == GuardedSpawn::Limited) {
       continue;
     }
     PendingFinding finding;

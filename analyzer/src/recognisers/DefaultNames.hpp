@@ -36,9 +36,14 @@ inline constexpr const char *ChannelTypes =
     "::boost::asio::experimental::basic_channel;::boost::asio::experimental::basic_concurrent_channel;"
     "::asio::experimental::basic_channel;::asio::experimental::basic_concurrent_channel";
 
-// Spawn APIs bounded by construction (a spawn through them is never reported).
-inline constexpr const char *BoundedSpawnFunctions =
-    "::spawnguard::co_spawn;::spawnguard::spawn;::spawnguard::post";
+// Spawn APIs bounded by construction (a spawn through them is never reported):
+// none by default; a project lists its own.
+inline constexpr const char *BoundedSpawnFunctions = "";
+
+// spawnguard's own wrappers: a spawn like any other, bounded only when an
+// admission is taken first (Site::try_admit) or the site's limit is set in the
+// code; otherwise counted by the guard but not limited.
+inline constexpr const char *GuardedSpawnFunctions = "::spawnguard::co_spawn;::spawnguard::spawn;::spawnguard::post";
 
 // Thread detach, for spawnguard-detached-thread (C++ Core Guidelines CP.26).
 inline constexpr const char *DetachFunctions = "::std::thread::detach;::std::jthread::detach";

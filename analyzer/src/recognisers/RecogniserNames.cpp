@@ -11,6 +11,7 @@ RecogniserNames RecogniserNames::from(const ConfigFile &config) {
       NameList(defaults::AsyncFunctions),      NameList(defaults::MakeSharedFunctions),
       NameList(defaults::SessionBases),        NameList(defaults::BoundFunctions),
       NameList(defaults::ChannelTypes),        NameList(defaults::BoundedSpawnFunctions),
+      NameList(defaults::GuardedSpawnFunctions),
       NameList(defaults::DetachFunctions),     NameList(defaults::WaitFunctions),
       NameList(defaults::DeadlineFunctions),
   };

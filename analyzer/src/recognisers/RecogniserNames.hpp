@@ -16,6 +16,7 @@ struct RecogniserNames {
   NameList BoundFunctions;
   NameList ChannelTypes;
   NameList BoundedSpawnFunctions;
+  NameList GuardedSpawnFunctions;
   NameList DetachFunctions;
   NameList WaitFunctions;
   NameList DeadlineFunctions;

@@ -84,7 +84,8 @@ std::optional<SpawnCall> SpawnRecogniser::recogniseCall(const clang::CallExpr *c
   if (Names.AsyncFunctions.contains(callee)) {
     return recogniseAsync(call);
   }
-  if (!Names.SpawnFunctions.contains(callee) || Awaited.contains(call)) {
+  bool guarded = Names.GuardedSpawnFunctions.contains(callee);
+  if ((!guarded && !Names.SpawnFunctions.contains(callee)) || Awaited.contains(call)) {
     return std::nullopt;
   }
   // co_spawn(..., use_future).get(): awaited right there.
@@ -101,6 +102,17 @@ std::optional<SpawnCall> SpawnRecogniser::recogniseCall(const clang::CallExpr *c
   spawn.Callee = name;
   spawn.Kind = SpawnKind::Call;
   unsigned first = name == "pthread_create" ? 2 : (call->getNumArgs() >= 2 ? 1 : 0);
+  if (guarded) {
+    spawn.Guarded = guardOf(call);
+    if (call->getNumArgs() > 0 && recordOf(call->getArg(0)->getType()) != nullptr &&
+        NameList::qualifiedName(recordOf(call->getArg(0)->getType())) == "spawnguard::Site") {
+      spawn.GuardSite = namedDecl(call->getArg(0)->IgnoreUnlessSpelledInSource());
+    }
+    const clang::CXXRecordDecl *leading = call->getNumArgs() > 0 ? recordOf(call->getArg(0)->getType()) : nullptr;
+    if (leading != nullptr && NameList::qualifiedName(leading).rfind("spawnguard::", 0) == 0) {
+      first = 2; // (site or admission, executor, work, token)
+    }
+  }
   for (unsigned index = first; index < call->getNumArgs() && spawn.Work == nullptr; ++index) {
     spawn.Work = spawnedWork(call->getArg(index), spawn.WorkExpr);
   }
@@ -213,6 +225,18 @@ bool SpawnRecogniser::resultOutlivesStatement(const clang::Expr *expr, bool deta
     }
     return user.get<clang::CallExpr>() != nullptr; // std::move(t) into a container, or passed on
   });
+}
+
+GuardedSpawn SpawnRecogniser::guardOf(const clang::CallExpr *call) const {
+  const clang::CXXRecordDecl *leading = call->getNumArgs() > 0 ? recordOf(call->getArg(0)->getType()) : nullptr;
+  std::string type = leading != nullptr ? NameList::qualifiedName(leading) : "";
+  if (type == "spawnguard::Admission") {
+    return GuardedSpawn::Limited; // Site::try_admit() decided before the spawn
+  }
+  if (type != "spawnguard::Site") {
+    return GuardedSpawn::Counted; // the call's own file:line, with no limit in sight
+  }
+  return GuardedSpawn::Counted; // limited once the unit is known to set this site's limit (TranslationUnitFacts)
 }
 
 bool SpawnRecogniser::joinedInSameIteration(const clang::CallExpr *call) const {

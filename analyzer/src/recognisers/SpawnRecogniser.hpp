@@ -21,6 +21,10 @@ enum class SpawnKind {
   Session,           // a fresh object's method that starts work keeping it alive (analysis/SessionStarts)
 };
 
+// A spawn through spawnguard's wrappers: limited (an admission taken first, or
+// a site whose limit the code sets) or only counted.
+enum class GuardedSpawn { No, Counted, Limited };
+
 struct SpawnCall {
   const clang::Expr *Anchor = nullptr;       // the expression the finding is about
   clang::SourceLocation Location;            // where the finding points
@@ -29,6 +33,8 @@ struct SpawnCall {
   const clang::FunctionDecl *Context = nullptr; // the function (or lambda) holding the spawn
   const clang::FunctionDecl *Work = nullptr;    // the spawned function or lambda, when known
   const clang::Expr *WorkExpr = nullptr;        // the expression naming the work (not a plain call)
+  GuardedSpawn Guarded = GuardedSpawn::No;
+  const clang::ValueDecl *GuardSite = nullptr; // the spawnguard::Site variable or member it spawns at
 };
 
 class SpawnRecogniser {
@@ -51,6 +57,8 @@ private:
   bool resultOutlivesStatement(const clang::Expr *expr, bool detachCounts) const;
   bool joinedInSameIteration(const clang::CallExpr *call) const;
   bool isThreadType(clang::QualType type) const;
+  // spawnguard::co_spawn(admission | site | executor, ...): whether the guard limits it.
+  GuardedSpawn guardOf(const clang::CallExpr *call) const;
 
   clang::ASTContext &Context;
   const RecogniserNames &Names;

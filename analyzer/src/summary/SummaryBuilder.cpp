@@ -51,7 +51,8 @@ public:
       summarised.Callee = spawn.Callee;
       summarised.Work = spawn.Work != nullptr ? usrOf(spawn.Work->getCanonicalDecl()) : "";
       summarised.Where = locate(Sources, spawn.Location);
-      summarised.BoundedFromEntry = Paths.boundedInFunction(spawn.Context, spawn.Anchor, spawn.Work);
+      summarised.BoundedFromEntry = spawn.Guarded == GuardedSpawn::Limited ||
+                                    Paths.boundedInFunction(spawn.Context, spawn.Anchor, spawn.Work);
       summarised.RepeatedHere = Repeats.repetitionOf(spawn.Anchor, spawn.Context, spawn.Work).has_value();
       summarised.TaskRepeated = asLocal(TaskRepeats.repetitionOf(spawn.Anchor, spawn.Context, spawn.Work));
       summarised.DeadlineBefore = deadlineBefore(spawn.Context, spawn.Anchor);
