@@ -86,7 +86,8 @@ DeadlineOnPath DeadlinesOnPaths::at(const clang::FunctionDecl *function, const c
       }
     }
     if (reached) {
-      if (state == DeadlineState::None && !coveredAfter(graph, block, chain, site, object)) {
+      if (state == DeadlineState::None && !coveredAfter(graph, block, chain, site, object) &&
+          !setInEarlierResumption(body, site, object)) {
         return {DeadlineState::None, {}};
       }
       if (state == DeadlineState::TurnedOff) {
@@ -99,6 +100,28 @@ DeadlineOnPath DeadlinesOnPaths::at(const clang::FunctionDecl *function, const c
     }
   }
   return result;
+}
+
+bool DeadlinesOnPaths::setInEarlierResumption(const clang::Stmt *body, const clang::Expr *site,
+                                              const clang::ValueDecl *object) const {
+  // A stackless coroutine (BOOST_ASIO_CORO_REENTER): a switch on asio's coroutine_ref.
+  bool stackless = anyNode(body, true, [](const clang::Stmt *node) {
+    const auto *dispatch = llvm::dyn_cast<clang::SwitchStmt>(node);
+    const clang::VarDecl *state = dispatch != nullptr ? dispatch->getConditionVariable() : nullptr;
+    const clang::CXXRecordDecl *record = state != nullptr ? recordOf(state->getType()) : nullptr;
+    return record != nullptr && record->getDeclName().isIdentifier() && record->getName() == "coroutine_ref";
+  });
+  if (!stackless) {
+    return false;
+  }
+  // Each resumption jumps past what earlier ones ran: a deadline set above the
+  // wait in the coroutine's text was set before it, on the run that got here.
+  const clang::SourceManager &sources = Context.getSourceManager();
+  clang::SourceLocation at = sources.getExpansionLoc(site->getBeginLoc());
+  return anyNode(body, true, [&](const clang::Stmt *node) {
+    return isDeadlineEvent(node, object) &&
+           sources.isBeforeInTranslationUnit(sources.getExpansionLoc(node->getBeginLoc()), at);
+  });
 }
 
 bool DeadlinesOnPaths::startsWithoutWaiting(const clang::Expr *site) const {

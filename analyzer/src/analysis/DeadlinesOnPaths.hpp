@@ -49,6 +49,9 @@ private:
   // call not co_awaited, or a callback-style helper that starts one): a
   // deadline armed right after it, before the function returns, is in time.
   bool startsWithoutWaiting(const clang::Expr *site) const;
+  // In a stackless coroutine (BOOST_ASIO_CORO_REENTER), whether a deadline for
+  // object is set above the site: an earlier resumption ran it.
+  bool setInEarlierResumption(const clang::Stmt *body, const clang::Expr *site, const clang::ValueDecl *object) const;
   bool coveredAfter(const clang::CFG *graph, const clang::CFGBlock *block,
                     const llvm::DenseSet<const clang::Stmt *> &chain, const clang::Expr *site,
                     const clang::ValueDecl *object) const;

@@ -45,6 +45,17 @@ const clang::ValueDecl *counterIn(const clang::Expr *operand) {
   return nullptr;
 }
 
+// BOOST_ASIO_CORO_REENTER's `coroutine_ref _coro_value` and asio::coroutine's own state.
+bool isCoroutineState(const clang::ValueDecl *counter) {
+  const clang::CXXRecordDecl *record = recordOf(counter->getType());
+  if (record == nullptr || !record->getDeclName().isIdentifier()) {
+    return false;
+  }
+  std::string name = NameList::qualifiedName(record);
+  return name == "boost::asio::detail::coroutine_ref" || name == "asio::detail::coroutine_ref" ||
+         name == "boost::asio::coroutine" || name == "asio::coroutine";
+}
+
 bool isComparison(const clang::Stmt *node, const clang::Expr *&lhs, const clang::Expr *&rhs) {
   if (const auto *binary = llvm::dyn_cast<clang::BinaryOperator>(node); binary && binary->isComparisonOp()) {
     lhs = binary->getLHS();
@@ -129,8 +140,12 @@ bool BoundRecogniser::isLimitCondition(const clang::Expr *condition, const clang
       return false;
     }
     for (const clang::Expr *operand : {lhs, rhs}) {
-      // A count is a number: an iterator compared with end() bounds nothing.
+      // A count is a number: an iterator compared with end() bounds nothing, and
+      // neither does a stackless coroutine's resume point (asio's coroutine_ref).
       const clang::ValueDecl *counter = operand->getType()->isArithmeticType() ? counterIn(operand) : nullptr;
+      if (counter != nullptr && isCoroutineState(counter)) {
+        counter = nullptr;
+      }
       if (counter != nullptr && (changedIn(counter, iterationRoot, 1) || changedByWork(counter, work))) {
         return true;
       }
