@@ -6,6 +6,7 @@
 #include <clang/AST/ParentMapContext.h>
 #include <clang/AST/StmtCXX.h>
 #include <clang/Basic/SourceManager.h>
+#include <llvm/ADT/StringSwitch.h>
 
 namespace spawnguard {
 namespace {
@@ -125,12 +126,28 @@ bool anyNode(const clang::Stmt *root, bool skipLambdas, const std::function<bool
   return false;
 }
 
-const clang::ValueDecl *namedDecl(const clang::Expr *expr) {
+const clang::Expr *withoutImplicit(const clang::Expr *expr) {
   const clang::Expr *current = expr;
   for (const clang::Expr *next = current->IgnoreParens()->IgnoreImplicit(); next != current;
        next = current->IgnoreParens()->IgnoreImplicit()) {
     current = next;
   }
+  return current;
+}
+
+llvm::StringRef identifierOf(const clang::NamedDecl *decl) {
+  return decl != nullptr && decl->getDeclName().isIdentifier() ? decl->getName() : llvm::StringRef();
+}
+
+bool isContainerInsertion(llvm::StringRef name) {
+  return llvm::StringSwitch<bool>(name)
+      .Cases("emplace_back", "emplace_front", "emplace", "emplace_hint", "try_emplace", true)
+      .Cases("push_back", "push_front", "insert", true)
+      .Default(false);
+}
+
+const clang::ValueDecl *namedDecl(const clang::Expr *expr) {
+  const clang::Expr *current = withoutImplicit(expr);
   if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(current)) {
     return ref->getDecl();
   }

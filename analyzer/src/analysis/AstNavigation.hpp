@@ -38,6 +38,16 @@ const clang::Stmt *loopBody(const clang::Stmt *loop);
 // when skipLambdas is set. Stops when fn returns true; returns whether it did.
 bool anyNode(const clang::Stmt *root, bool skipLambdas, const std::function<bool(const clang::Stmt *)> &fn);
 
+// The expression under every parenthesis and implicit node (casts,
+// temporaries, cleanups) around it.
+const clang::Expr *withoutImplicit(const clang::Expr *expr);
+
+// A declaration's plain name, or "" for operators, constructors and the like.
+llvm::StringRef identifierOf(const clang::NamedDecl *decl);
+
+// A container member that inserts an element: push_back, emplace, insert, ...
+bool isContainerInsertion(llvm::StringRef name);
+
 // The variable or member an expression names directly (through parentheses,
 // implicit casts and temporaries), or null.
 const clang::ValueDecl *namedDecl(const clang::Expr *expr);

@@ -16,19 +16,6 @@ namespace {
 constexpr unsigned MaxDepth = 5;        // variable = variable = ... = make_shared
 constexpr size_t MaxFunctionsWalked = 256; // per start method
 
-llvm::StringRef identifierOf(const clang::NamedDecl *decl) {
-  return decl != nullptr && decl->getDeclName().isIdentifier() ? decl->getName() : llvm::StringRef();
-}
-
-const clang::Expr *stripped(const clang::Expr *expr) {
-  const clang::Expr *current = expr;
-  for (const clang::Expr *next = current->IgnoreParens()->IgnoreImplicit(); next != current;
-       next = current->IgnoreParens()->IgnoreImplicit()) {
-    current = next;
-  }
-  return current;
-}
-
 bool callsSharedFromThis(const clang::Stmt *root) {
   return anyNode(root, true, [](const clang::Stmt *node) {
     const auto *call = llvm::dyn_cast<clang::CallExpr>(node);
@@ -231,7 +218,7 @@ bool SessionStarts::isFresh(const clang::Expr *expr, unsigned depth) {
   if (expr == nullptr || depth > MaxDepth) {
     return false;
   }
-  const clang::Expr *current = stripped(expr);
+  const clang::Expr *current = withoutImplicit(expr);
   if (llvm::isa<clang::CXXNewExpr>(current)) {
     return true;
   }

@@ -15,11 +15,6 @@
 namespace spawnguard {
 namespace {
 
-bool isInsertion(llvm::StringRef name) {
-  return name == "push_back" || name == "emplace_back" || name == "push_front" || name == "emplace_front" ||
-         name == "insert" || name == "emplace";
-}
-
 // Every method, at every level above, that `method` overrides.
 void addOverridden(const clang::CXXMethodDecl *method, const clang::CXXMethodDecl *overrider,
                    TranslationUnitFacts &facts, unsigned depth = 0) {
@@ -201,7 +196,7 @@ private:
         Facts.LimitedSites.insert(site);
       }
     }
-    if (member == nullptr || call->getNumArgs() == 0 || (name != "reset" && !isInsertion(name))) {
+    if (member == nullptr || call->getNumArgs() == 0 || (name != "reset" && !isContainerInsertion(name))) {
       return;
     }
     if (const clang::ValueDecl *target = namedDecl(member->getImplicitObjectArgument())) {
@@ -298,11 +293,7 @@ private:
   }
 
   void markAwaited(const clang::Expr *operand) {
-    const clang::Expr *stripped = operand;
-    for (const clang::Expr *next = stripped->IgnoreParens()->IgnoreImplicit(); next != stripped;
-         next = stripped->IgnoreParens()->IgnoreImplicit()) {
-      stripped = next;
-    }
+    const clang::Expr *stripped = withoutImplicit(operand);
     if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(stripped);
         op && (op->getOperator() == clang::OO_AmpAmp || op->getOperator() == clang::OO_PipePipe)) {
       for (const clang::Expr *argument : op->arguments()) {

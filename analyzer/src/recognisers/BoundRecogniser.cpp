@@ -17,10 +17,6 @@ bool nameSaysLimiter(const clang::CXXRecordDecl *record) {
   return name.find("semaphore") != std::string::npos || name.find("limiter") != std::string::npos;
 }
 
-llvm::StringRef identifierOf(const clang::NamedDecl *decl) {
-  return decl != nullptr && decl->getDeclName().isIdentifier() ? decl->getName() : llvm::StringRef();
-}
-
 // The variable or member a counter operand names (through implicit
 // conversions such as std::atomic's operator T, and load()/size() calls).
 const clang::ValueDecl *counterIn(const clang::Expr *operand) {

@@ -7,20 +7,8 @@
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/DeclTemplate.h>
 #include <clang/AST/ExprCXX.h>
-#include <llvm/ADT/StringSwitch.h>
 
 namespace spawnguard {
-namespace {
-
-bool isContainerInsertion(llvm::StringRef name) {
-  return llvm::StringSwitch<bool>(name)
-      .Cases("emplace_back", "emplace_front", "emplace", "emplace_hint", "try_emplace", true)
-      .Cases("push_back", "push_front", "insert", true)
-      .Default(false);
-}
-
-} // namespace
-
 SpawnRecogniser::SpawnRecogniser(clang::ASTContext &context, const RecogniserNames &names,
                                  const llvm::DenseSet<const clang::Expr *> &awaited)
     : Context(context), Names(names), Awaited(awaited) {}

@@ -50,10 +50,6 @@ bool inAsioNamespace(const clang::NamedDecl *decl) {
          qualified.starts_with("boost::beast::");
 }
 
-llvm::StringRef identifierOf(const clang::NamedDecl *decl) {
-  return decl != nullptr && decl->getDeclName().isIdentifier() ? decl->getName() : llvm::StringRef();
-}
-
 bool isTimerType(clang::QualType type) {
   const clang::CXXRecordDecl *record = recordOf(type);
   return record != nullptr && inAsioNamespace(record) && identifierOf(record).contains("timer");
