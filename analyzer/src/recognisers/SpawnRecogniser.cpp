@@ -90,16 +90,8 @@ std::optional<SpawnCall> SpawnRecogniser::recogniseCall(const clang::CallExpr *c
   spawn.Callee = name;
   spawn.Kind = SpawnKind::Call;
   unsigned first = name == "pthread_create" ? 2 : (call->getNumArgs() >= 2 ? 1 : 0);
-  if (guarded) {
-    spawn.Guarded = guardOf(call);
-    if (call->getNumArgs() > 0 && recordOf(call->getArg(0)->getType()) != nullptr &&
-        NameList::qualifiedName(recordOf(call->getArg(0)->getType())) == "spawnguard::Site") {
-      spawn.GuardSite = namedDecl(call->getArg(0)->IgnoreUnlessSpelledInSource());
-    }
-    const clang::CXXRecordDecl *leading = call->getNumArgs() > 0 ? recordOf(call->getArg(0)->getType()) : nullptr;
-    if (leading != nullptr && NameList::qualifiedName(leading).rfind("spawnguard::", 0) == 0) {
-      first = 2; // (site or admission, executor, work, token)
-    }
+  if (guarded && guardWith(call, spawn)) {
+    first = 2; // (site or admission, executor, work, token)
   }
   for (unsigned index = first; index < call->getNumArgs() && spawn.Work == nullptr; ++index) {
     spawn.Work = spawnedWork(call->getArg(index), spawn.WorkExpr);
@@ -215,16 +207,16 @@ bool SpawnRecogniser::resultOutlivesStatement(const clang::Expr *expr, bool deta
   });
 }
 
-GuardedSpawn SpawnRecogniser::guardOf(const clang::CallExpr *call) const {
+bool SpawnRecogniser::guardWith(const clang::CallExpr *call, SpawnCall &spawn) const {
   const clang::CXXRecordDecl *leading = call->getNumArgs() > 0 ? recordOf(call->getArg(0)->getType()) : nullptr;
   std::string type = leading != nullptr ? NameList::qualifiedName(leading) : "";
-  if (type == "spawnguard::Admission") {
-    return GuardedSpawn::Limited; // Site::try_admit() decided before the spawn
+  // Admission: Site::try_admit() decided before the spawn. Anything else is
+  // counted only, unless the unit sets the site's limit (TranslationUnitFacts).
+  spawn.Guarded = type == "spawnguard::Admission" ? GuardedSpawn::Limited : GuardedSpawn::Counted;
+  if (type == "spawnguard::Site") {
+    spawn.GuardSite = namedDecl(call->getArg(0)->IgnoreUnlessSpelledInSource());
   }
-  if (type != "spawnguard::Site") {
-    return GuardedSpawn::Counted; // the call's own file:line, with no limit in sight
-  }
-  return GuardedSpawn::Counted; // limited once the unit is known to set this site's limit (TranslationUnitFacts)
+  return type == "spawnguard::Admission" || type == "spawnguard::Site";
 }
 
 bool SpawnRecogniser::joinedInSameIteration(const clang::CallExpr *call) const {

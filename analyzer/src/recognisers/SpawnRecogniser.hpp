@@ -57,8 +57,9 @@ private:
   bool resultOutlivesStatement(const clang::Expr *expr, bool detachCounts) const;
   bool joinedInSameIteration(const clang::CallExpr *call) const;
   bool isThreadType(clang::QualType type) const;
-  // spawnguard::co_spawn(admission | site | executor, ...): whether the guard limits it.
-  GuardedSpawn guardOf(const clang::CallExpr *call) const;
+  // spawnguard::co_spawn(admission | site | executor, ...): sets the spawn's
+  // Guarded and GuardSite; true when the first argument is a site or admission.
+  bool guardWith(const clang::CallExpr *call, SpawnCall &spawn) const;
 
   clang::ASTContext &Context;
   const RecogniserNames &Names;
