@@ -105,13 +105,15 @@ DeadlineOnPath DeadlinesOnPaths::at(const clang::FunctionDecl *function, const c
 bool DeadlinesOnPaths::setInEarlierResumption(const clang::Stmt *body, const clang::Expr *site,
                                               const clang::ValueDecl *object) const {
   // A stackless coroutine (BOOST_ASIO_CORO_REENTER): a switch on asio's coroutine_ref.
-  bool stackless = anyNode(body, true, [](const clang::Stmt *node) {
-    const auto *dispatch = llvm::dyn_cast<clang::SwitchStmt>(node);
-    const clang::VarDecl *state = dispatch != nullptr ? dispatch->getConditionVariable() : nullptr;
-    const clang::CXXRecordDecl *record = state != nullptr ? recordOf(state->getType()) : nullptr;
-    return record != nullptr && record->getDeclName().isIdentifier() && record->getName() == "coroutine_ref";
-  });
-  if (!stackless) {
+  auto [known, inserted] = Stackless.try_emplace(body, false);
+  if (inserted) {
+    known->second = anyNode(body, true, [](const clang::Stmt *node) {
+      const auto *dispatch = llvm::dyn_cast<clang::SwitchStmt>(node);
+      const clang::VarDecl *state = dispatch != nullptr ? dispatch->getConditionVariable() : nullptr;
+      return state != nullptr && identifierOf(recordOf(state->getType())) == "coroutine_ref";
+    });
+  }
+  if (!known->second) {
     return false;
   }
   // Each resumption jumps past what earlier ones ran: a deadline set above the

@@ -71,6 +71,7 @@ private:
   const WaitRecogniser &Waits;
   FunctionGraphs &Graphs;
   mutable std::map<std::pair<const clang::FunctionDecl *, const clang::ValueDecl *>, bool> Wrappers;
+  mutable llvm::DenseMap<const clang::Stmt *, bool> Stackless; // by function body
 };
 
 } // namespace spawnguard

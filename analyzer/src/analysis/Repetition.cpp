@@ -140,11 +140,18 @@ void RepetitionAnalysis::propagate() {
     Repeated[use.Handler] = std::move(repetition);
   }
   // Then calls and handlers armed from repeated places, until nothing changes.
+  // Calls that hand the connection away, decided once rather than on every round.
+  llvm::DenseSet<const clang::Expr *> handOvers;
+  for (const CallEdge &edge : Facts.Calls) {
+    if (handsOverConnection(edge.Call)) {
+      handOvers.insert(edge.Call);
+    }
+  }
   bool changed = true;
   while (changed) {
     changed = false;
     for (const CallEdge &edge : Facts.Calls) {
-      if (Repeated.contains(edge.Callee) || handsOverConnection(edge.Call)) {
+      if (Repeated.contains(edge.Callee) || handOvers.contains(edge.Call)) {
         continue;
       }
       std::optional<Repetition> caller = repetitionOf(edge.Call, edge.Caller, edge.Callee);
