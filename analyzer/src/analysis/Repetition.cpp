@@ -15,9 +15,7 @@ bool carriesConnection(clang::QualType type, int depth = 1) {
   }
   std::string name = NameList::qualifiedName(record);
   llvm::StringRef qualified(name);
-  if ((qualified.starts_with("boost::asio::") || qualified.starts_with("asio::") ||
-       qualified.starts_with("boost::beast::")) &&
-      (qualified.contains("socket") || qualified.contains("stream"))) {
+  if (inAsioNamespace(record) && (qualified.contains("socket") || qualified.contains("stream"))) {
     return true;
   }
   if (const auto *specialization = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(record);

@@ -21,8 +21,9 @@ inline constexpr const char *ThreadTypes = "::std::thread;::std::jthread";
 // outlives the iteration.
 inline constexpr const char *AsyncFunctions = "::std::async";
 
-// The self-owning session idiom: make_shared<T>(...)->start() where T derives
-// from one of SessionBases.
+// Sessions (analysis/SessionStarts): an object made by one of
+// MakeSharedFunctions is fresh; a class deriving from one of SessionBases
+// owns itself when its method's body is in another unit.
 inline constexpr const char *MakeSharedFunctions =
     "::std::make_shared;::boost::make_shared;::std::allocate_shared;::boost::allocate_shared";
 inline constexpr const char *SessionBases = "::std::enable_shared_from_this;::boost::enable_shared_from_this";

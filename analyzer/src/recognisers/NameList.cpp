@@ -31,6 +31,13 @@ void NameList::addAll(const std::vector<std::string> &qualifiedNames) {
   }
 }
 
+bool inAsioNamespace(const clang::NamedDecl *decl) {
+  std::string name = NameList::qualifiedName(decl);
+  llvm::StringRef qualified(name);
+  return qualified.starts_with("boost::asio::") || qualified.starts_with("asio::") ||
+         qualified.starts_with("boost::beast::");
+}
+
 const clang::NamedDecl *templatePattern(const clang::NamedDecl *decl) {
   if (const auto *function = llvm::dyn_cast<clang::FunctionDecl>(decl)) {
     if (const clang::FunctionDecl *pattern = function->getTemplateInstantiationPattern()) {

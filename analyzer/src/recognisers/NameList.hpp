@@ -39,6 +39,9 @@ private:
   mutable llvm::DenseMap<const clang::Decl *, bool> Cache;
 };
 
+// Whether a declaration is Boost.Asio's, standalone Asio's or Beast's.
+bool inAsioNamespace(const clang::NamedDecl *decl);
+
 // The declaration a specialization or instantiated member came from.
 const clang::NamedDecl *templatePattern(const clang::NamedDecl *decl);
 

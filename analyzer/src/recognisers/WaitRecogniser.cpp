@@ -43,13 +43,6 @@ bool isPeerWaitVerb(llvm::StringRef verb, const clang::Expr *object) {
   return false;
 }
 
-bool inAsioNamespace(const clang::NamedDecl *decl) {
-  std::string name = NameList::qualifiedName(decl);
-  llvm::StringRef qualified(name);
-  return qualified.starts_with("boost::asio::") || qualified.starts_with("asio::") ||
-         qualified.starts_with("boost::beast::");
-}
-
 bool isTimerType(clang::QualType type) {
   const clang::CXXRecordDecl *record = recordOf(type);
   return record != nullptr && inAsioNamespace(record) && identifierOf(record).contains("timer");
