@@ -13,6 +13,7 @@ packages=(
   libasio-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libsqlite3-dev sqlite3 libpq-dev
+  libssl-dev   # fixtures/analyzer: TLS sessions (boost/asio/ssl.hpp)
   postgresql python3 python3-yaml
   pre-commit   # tests/action: the .pre-commit-hooks.yaml hook run through pre-commit
   prometheus   # promtool: tests/monitoring/ checks and unit-tests the shipped rules

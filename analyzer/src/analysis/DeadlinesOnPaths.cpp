@@ -21,12 +21,24 @@ bool DeadlinesOnPaths::isDeadlineEvent(const clang::Stmt *stmt, const clang::Val
   }
   if (Waits.isDeadline(call)) {
     const clang::ValueDecl *about = object != nullptr ? Waits.deadlineObject(call) : nullptr;
-    return about == nullptr || about == object;
+    return about == nullptr || about == object || layeredOver(object, about);
   }
-  if (Waits.armsCancellingTimer(call, object) || Waits.schedulesEndingCallback(call, object)) {
+  if (Waits.armsCancellingTimer(call, object) || Waits.schedulesEndingCallback(call, object) ||
+      Waits.movesWatchdogExpiry(call, object)) {
     return true;
   }
   return depth > 0 && armsDeadline(call->getDirectCallee(), object, depth - 1);
+}
+
+bool DeadlinesOnPaths::layeredOver(const clang::ValueDecl *outer, const clang::ValueDecl *inner) {
+  // ssl_stream<tcp_stream> tls{std::move(stream), ctx}: Beast keeps the expiry in the
+  // stream's state, which moves into the layer built over it.
+  const auto *variable = llvm::dyn_cast<clang::VarDecl>(outer);
+  const clang::Expr *init = variable != nullptr ? variable->getInit() : nullptr;
+  return init != nullptr && anyNode(init, true, [inner](const clang::Stmt *node) {
+           const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(node);
+           return ref != nullptr && ref->getDecl() == inner;
+         });
 }
 
 bool DeadlinesOnPaths::armsDeadline(const clang::FunctionDecl *function, const clang::ValueDecl *object,

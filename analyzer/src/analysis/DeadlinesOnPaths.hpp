@@ -61,6 +61,9 @@ private:
   // wrapper that arms a timer, a wrapper of that wrapper, ...).
   bool isDeadlineEvent(const clang::Stmt *stmt, const clang::ValueDecl *object = nullptr,
                        int depth = MaxWrapperDepth) const;
+  // Whether outer is a stream layered over inner (built from it, moved in):
+  // inner's Beast expiry is outer's.
+  static bool layeredOver(const clang::ValueDecl *outer, const clang::ValueDecl *inner);
   // Whether calling function arms a deadline for object: it does one of the
   // things above, itself or through the functions it calls.
   bool armsDeadline(const clang::FunctionDecl *function, const clang::ValueDecl *object, int depth) const;

@@ -153,6 +153,12 @@ public:
     if (std::optional<WaitCall> wait = Waits.recognise(call); wait && !inSystemHeader(Sources, wait->Location)) {
       Facts.Waits.push_back({*wait, Functions.back()});
     }
+    bool nonBlocking = false;
+    const clang::ValueDecl *socket = Waits.putsNonBlocking(call, nonBlocking);
+    if (nonBlocking && socket != nullptr) {
+      NonBlocking.insert(socket);
+      NonBlockingTypes.insert(recordOf(socket->getType()));
+    }
     const clang::FunctionDecl *callee = call->getDirectCallee();
     recordAssignment(call, callee);
     recordIndirectCall(call, callee);
@@ -327,7 +333,33 @@ private:
   WaitRecogniser Waits;
   std::vector<const clang::FunctionDecl *> Functions;
   llvm::DenseSet<const clang::Expr *> NotCalls;
+
+public:
+  // Sockets the unit puts in non-blocking mode, and their types.
+  llvm::DenseSet<const clang::ValueDecl *> NonBlocking;
+  llvm::DenseSet<const clang::CXXRecordDecl *> NonBlockingTypes;
 };
+
+// A synchronous read or write on a socket in non-blocking mode returns
+// would_block at once instead of waiting (the readiness wait before it,
+// socket.async_wait(wait_read), is the wait). The socket is the one made
+// non-blocking, or a reference to one of its type (a library's `socket&`).
+void dropNonBlockingWaits(TranslationUnitFacts &facts, const FactsCollector &collector) {
+  if (collector.NonBlocking.empty()) {
+    return;
+  }
+  llvm::erase_if(facts.Waits, [&](const WaitSite &site) {
+    const clang::ValueDecl *socket = site.Wait.Object;
+    if (!WaitRecogniser::isSynchronous(site.Wait) || socket == nullptr) {
+      return false;
+    }
+    if (collector.NonBlocking.contains(socket)) {
+      return true;
+    }
+    clang::QualType type = socket->getType();
+    return type->isReferenceType() && collector.NonBlockingTypes.contains(recordOf(type));
+  });
+}
 
 // A call of a virtual method may run every override this unit defines: one
 // call edge to each (a qualified call, Base::method(), runs only the one named).
@@ -364,6 +396,7 @@ TranslationUnitFacts TranslationUnitFacts::collect(clang::ASTContext &context, c
   for (clang::Decl *decl : context.getTraversalScope()) {
     collector.TraverseDecl(decl);
   }
+  dropNonBlockingWaits(facts, collector);
   for (SpawnCall &spawn : facts.Spawns) {
     if (spawn.Guarded == GuardedSpawn::Counted && spawn.GuardSite != nullptr &&
         facts.LimitedSites.contains(spawn.GuardSite)) {

@@ -15,7 +15,10 @@ inline constexpr const char *SpawnFunctions =
     "::pthread_create";
 
 // Thread types whose construction with a function starts a thread.
-inline constexpr const char *ThreadTypes = "::std::thread;::std::jthread";
+inline constexpr const char *ThreadTypes = "::std::thread;::std::jthread;::boost::thread";
+// Thread types whose destructor detaches a thread still running (Boost.Thread's
+// default, BOOST_THREAD_VERSION 2): a local one that is never joined outlives its scope.
+inline constexpr const char *DetachingThreadTypes = "::boost::thread";
 
 // std::async: a spawn when launched with std::launch::async and the future
 // outlives the iteration.
@@ -47,7 +50,8 @@ inline constexpr const char *BoundedSpawnFunctions = "";
 inline constexpr const char *GuardedSpawnFunctions = "::spawnguard::co_spawn;::spawnguard::spawn;::spawnguard::post";
 
 // Thread detach, for spawnguard-detached-thread (C++ Core Guidelines CP.26).
-inline constexpr const char *DetachFunctions = "::std::thread::detach;::std::jthread::detach";
+inline constexpr const char *DetachFunctions =
+    "::std::thread::detach;::std::jthread::detach;::boost::thread::detach";
 
 // Waits on things outside the process, and the calls that put a deadline on
 // them (used by spawnguard-missing-deadline).

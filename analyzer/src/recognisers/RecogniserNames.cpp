@@ -8,6 +8,7 @@ namespace spawnguard {
 RecogniserNames RecogniserNames::from(const ConfigFile &config) {
   RecogniserNames names{
       NameList(defaults::SpawnFunctions),      NameList(defaults::ThreadTypes),
+      NameList(defaults::DetachingThreadTypes),
       NameList(defaults::AsyncFunctions),      NameList(defaults::MakeSharedFunctions),
       NameList(defaults::SessionBases),        NameList(defaults::BoundFunctions),
       NameList(defaults::ChannelTypes),        NameList(defaults::BoundedSpawnFunctions),

@@ -10,6 +10,7 @@ namespace spawnguard {
 struct RecogniserNames {
   NameList SpawnFunctions;
   NameList ThreadTypes;
+  NameList DetachingThreadTypes;
   NameList AsyncFunctions;
   NameList MakeSharedFunctions;
   NameList SessionBases;

@@ -193,6 +193,12 @@ bool SpawnRecogniser::resultOutlivesStatement(const clang::Expr *expr, bool deta
   }
   const clang::FunctionDecl *function = enclosingFunction(Context, expr);
   const clang::Stmt *body = function != nullptr ? function->getBody() : nullptr;
+  // boost::thread t(work): its destructor detaches the thread unless it was joined.
+  const clang::CXXRecordDecl *type = recordOf(variable->getType());
+  if (detachCounts && type != nullptr && Names.DetachingThreadTypes.contains(type) &&
+      !anyNode(body, true, [&](const clang::Stmt *node) { return isJoinOf(node, variable); })) {
+    return true;
+  }
   return anyNode(body, true, [&](const clang::Stmt *node) {
     const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(node);
     if (ref == nullptr || ref->getDecl() != variable) {
@@ -205,6 +211,16 @@ bool SpawnRecogniser::resultOutlivesStatement(const clang::Expr *expr, bool deta
     }
     return user.get<clang::CallExpr>() != nullptr; // std::move(t) into a container, or passed on
   });
+}
+
+bool SpawnRecogniser::isJoinOf(const clang::Stmt *node, const clang::VarDecl *thread) {
+  const auto *call = llvm::dyn_cast<clang::CXXMemberCallExpr>(node);
+  const clang::CXXMethodDecl *method = call != nullptr ? call->getMethodDecl() : nullptr;
+  if (method == nullptr || !method->getDeclName().isIdentifier() || !method->getName().contains("join")) {
+    return false; // join, timed_join, try_join_for, try_join_until
+  }
+  const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(call->getImplicitObjectArgument()->IgnoreParenImpCasts());
+  return ref != nullptr && ref->getDecl() == thread;
 }
 
 bool SpawnRecogniser::guardWith(const clang::CallExpr *call, SpawnCall &spawn) const {

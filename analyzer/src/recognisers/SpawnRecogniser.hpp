@@ -55,6 +55,8 @@ private:
   std::optional<SpawnCall> recogniseThreadInContainer(const clang::CXXMemberCallExpr *call) const;
   std::optional<SpawnCall> recogniseAsync(const clang::CallExpr *call) const;
   bool resultOutlivesStatement(const clang::Expr *expr, bool detachCounts) const;
+  // t.join() (or timed_join, try_join_for, ...) on the thread variable.
+  static bool isJoinOf(const clang::Stmt *node, const clang::VarDecl *thread);
   bool joinedInSameIteration(const clang::CallExpr *call) const;
   bool isThreadType(clang::QualType type) const;
   // spawnguard::co_spawn(admission | site | executor, ...): sets the spawn's

@@ -163,6 +163,24 @@ std::optional<WaitCall> WaitRecogniser::recognise(const clang::CallExpr *call) c
   return std::nullopt;
 }
 
+const clang::ValueDecl *WaitRecogniser::putsNonBlocking(const clang::CallExpr *call, bool &is) const {
+  const clang::FunctionDecl *callee = call->getDirectCallee();
+  const clang::Expr *socket = objectOf(call);
+  is = false;
+  if (callee == nullptr || socket == nullptr || identifierOf(callee) != "non_blocking" || call->getNumArgs() == 0 ||
+      !inAsioNamespace(callee)) {
+    return nullptr;
+  }
+  const auto *on = llvm::dyn_cast<clang::CXXBoolLiteralExpr>(call->getArg(0)->IgnoreParenImpCasts());
+  is = on != nullptr && on->getValue();
+  return is ? objectNamedBy(socket) : nullptr;
+}
+
+bool WaitRecogniser::isSynchronous(const WaitCall &wait) {
+  const clang::FunctionDecl *callee = wait.Call->getDirectCallee();
+  return wait.Kind == WaitKind::Network && callee != nullptr && !identifierOf(callee).starts_with("async_");
+}
+
 bool WaitRecogniser::isDeadline(const clang::CallExpr *call) const {
   const clang::FunctionDecl *callee = call->getDirectCallee();
   if (callee == nullptr) {
@@ -237,6 +255,56 @@ bool WaitRecogniser::schedulesEndingCallback(const clang::CallExpr *call, const 
     const auto *lambda = llvm::dyn_cast<clang::LambdaExpr>(argument->IgnoreUnlessSpelledInSource());
     return lambda != nullptr && endsWaitsOn(lambda->getBody(), object);
   });
+}
+
+bool WaitRecogniser::movesWatchdogExpiry(const clang::CallExpr *call, const clang::ValueDecl *object) const {
+  const clang::FunctionDecl *callee = call->getDirectCallee();
+  const clang::Expr *target = objectOf(call);
+  llvm::StringRef name = callee != nullptr ? identifierOf(callee) : llvm::StringRef();
+  bool movesExpiry = name == "expires_after" || name == "expires_at" || name == "expires_from_now";
+  if (!movesExpiry || target == nullptr || !isTimerType(target->getType()) || !inAsioNamespace(callee)) {
+    return false;
+  }
+  const auto *timer = llvm::dyn_cast_or_null<clang::FieldDecl>(objectNamedBy(target));
+  return timer != nullptr && isWatchdogTimer(timer, object);
+}
+
+bool WaitRecogniser::isWatchdogTimer(const clang::FieldDecl *timer, const clang::ValueDecl *object) const {
+  auto [known, inserted] = Watchdogs.try_emplace({timer, object}, false);
+  if (!inserted) {
+    return known->second;
+  }
+  const auto *owner = llvm::dyn_cast<clang::CXXRecordDecl>(timer->getParent());
+  if (owner == nullptr) {
+    return false;
+  }
+  // One scope (a method's body or a lambda's) that waits on the timer and ends the waits:
+  // after the wait in a coroutine, or in the wait's handler.
+  auto watches = [&](const clang::Stmt *scope) {
+    return anyNode(scope, true, [&](const clang::Stmt *node) {
+      const auto *wait = llvm::dyn_cast<clang::CallExpr>(node);
+      if (wait == nullptr || !isTimerWait(wait) || objectNamedBy(objectOf(wait)) != timer) {
+        return false;
+      }
+      return armsCancellingTimer(wait, object) || endsWaitsOn(scope, object);
+    });
+  };
+  bool watched = false;
+  for (const clang::CXXMethodDecl *method : owner->methods()) {
+    const clang::FunctionDecl *definition = projectDefinition(method);
+    if (definition == nullptr) {
+      continue;
+    }
+    watched = watches(definition->getBody()) || anyNode(definition->getBody(), false, [&](const clang::Stmt *node) {
+                const auto *lambda = llvm::dyn_cast<clang::LambdaExpr>(node);
+                return lambda != nullptr && watches(lambda->getBody());
+              });
+    if (watched) {
+      break;
+    }
+  }
+  known->second = watched;
+  return watched;
 }
 
 } // namespace spawnguard

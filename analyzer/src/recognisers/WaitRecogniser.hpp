@@ -6,8 +6,10 @@
 
 #include <clang/AST/Expr.h>
 
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace spawnguard {
 
@@ -35,6 +37,12 @@ public:
 
   // Socket and stream waits (async and blocking forms) and configured waits.
   std::optional<WaitCall> recognise(const clang::CallExpr *call) const;
+  // sock.non_blocking(true): the socket named (null when it names none) is
+  // set to return would_block instead of waiting; sets `is` when call does that.
+  const clang::ValueDecl *putsNonBlocking(const clang::CallExpr *call, bool &is) const;
+  // A synchronous network wait (read_some, write, receive, ...): on a
+  // non-blocking socket it returns at once instead of waiting.
+  static bool isSynchronous(const WaitCall &wait);
   // Configured deadline functions, Beast's expires_after / expires_at,
   // cancellation slots and cancel_after / cancel_at.
   bool isDeadline(const clang::CallExpr *call) const;
@@ -52,9 +60,18 @@ public:
   // scheduler.schedule([self] { self->socket_.close(); }) on a project class
   // that keeps an Asio timer: a callback run later that ends waits on object.
   bool schedulesEndingCallback(const clang::CallExpr *call, const clang::ValueDecl *object = nullptr) const;
+  // timer_.expires_after(10s) on a member timer that a watchdog of its class
+  // waits on and then ends waits on object (a sibling coroutine looping on
+  // the timer and closing the socket, or a handler doing it): moving the
+  // watchdog's expiry is the deadline.
+  bool movesWatchdogExpiry(const clang::CallExpr *call, const clang::ValueDecl *object = nullptr) const;
 
 private:
+  // Whether some code of the timer's class waits on it and then ends waits on object.
+  bool isWatchdogTimer(const clang::FieldDecl *timer, const clang::ValueDecl *object) const;
+
   const RecogniserNames &Names;
+  mutable std::map<std::pair<const clang::FieldDecl *, const clang::ValueDecl *>, bool> Watchdogs;
 };
 
 } // namespace spawnguard
