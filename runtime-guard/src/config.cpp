@@ -67,6 +67,10 @@ constexpr CountRange site_live_range{0, max_count,
 constexpr CountRange leak_growth_range{0, max_count,
                                        "a whole number from 0 (off) to 1000000000, like 1000"};
 constexpr CountRange clear_samples_range{1, 1000, "a whole number from 1 to 1000, like 3"};
+constexpr std::string_view cancel_fraction_form = "a fraction above 0 and at most 1, like 0.1";
+constexpr std::string_view trigger_form =
+    "off, or 'some|full <threshold> <window>' with a window from 500ms to 10s and a threshold "
+    "above 0 and below the window, like 'some 150ms 1s' or 'full 100ms 2s'";
 constexpr std::string_view switch_form = "on or off (also true/false, 1/0)";
 constexpr std::string_view sink_form = "log, json or none";
 constexpr std::string_view sites_form =
@@ -297,6 +301,9 @@ const std::vector<EnvVariable> &environment_variables() {
       {"SPAWNGUARD_CLEAR_SAMPLES", clear_samples_range.form},
       {"SPAWNGUARD_SHED", switch_form},
       {"SPAWNGUARD_SHEDDABLE", sites_form},
+      {"SPAWNGUARD_CANCELLABLE", sites_form},
+      {"SPAWNGUARD_CANCEL_FRACTION", cancel_fraction_form},
+      {"SPAWNGUARD_PSI_TRIGGER", trigger_form},
       {"SPAWNGUARD_LIMITS", limits_form},
       {"SPAWNGUARD_ADAPTIVE_RECENT_WINDOW", adaptive_recent_range.form},
       {"SPAWNGUARD_ADAPTIVE_BASELINE_WINDOW", adaptive_baseline_range.form},
@@ -375,18 +382,50 @@ Config::from_environment(Config base,
       reject(n, v, switch_form);
     }
   });
-  with("SPAWNGUARD_SHEDDABLE", [&](auto n, auto v) {
-    c.sheddable_sites.clear();
-    std::set<std::string_view> seen;
-    for (auto label : split(v, ',')) {
-      if (label.empty()) {
-        reject(n, v, "an empty label", sites_form);
+  auto labels_into = [](std::vector<std::string> &field) {
+    return [&field](auto n, auto v) {
+      field.clear();
+      std::set<std::string_view> seen;
+      for (auto label : split(v, ',')) {
+        if (label.empty()) {
+          reject(n, v, "an empty label", sites_form);
+        }
+        if (!seen.insert(label).second) {
+          reject(n, v, fmt::format("label '{}' is listed twice", label), sites_form);
+        }
+        field.emplace_back(label);
       }
-      if (!seen.insert(label).second) {
-        reject(n, v, fmt::format("label '{}' is listed twice", label), sites_form);
-      }
-      c.sheddable_sites.emplace_back(label);
+    };
+  };
+  with("SPAWNGUARD_SHEDDABLE", labels_into(c.sheddable_sites));
+  with("SPAWNGUARD_CANCELLABLE", labels_into(c.cancellable_sites));
+  with("SPAWNGUARD_CANCEL_FRACTION",
+       fraction(c.cancel_fraction, 0, false, 1.0, cancel_fraction_form));
+  with("SPAWNGUARD_PSI_TRIGGER", [&](auto n, auto v) {
+    if (trim(v) == "off") {
+      c.pressure_trigger.reset();
+      return;
     }
+    std::vector<std::string_view> words;
+    for (auto word : split(trim(v), ' ')) {
+      if (!word.empty()) {
+        words.push_back(word);
+      }
+    }
+    if (words.size() != 3 || (words[0] != "some" && words[0] != "full")) {
+      reject(n, v, "not a trigger", trigger_form);
+    }
+    const auto threshold = parse_milliseconds(words[1]);
+    const auto window = parse_milliseconds(words[2]);
+    if (!threshold || !window) {
+      reject(n, v, "not a trigger", trigger_form);
+    }
+    if (*window < 500 || *window > 10'000 || *threshold <= 0 || *threshold >= *window) {
+      reject(n, v, "out of range", trigger_form);
+    }
+    c.pressure_trigger = Config::PressureTrigger{
+        words[0] == "full", std::chrono::microseconds(std::llround(*threshold * 1000)),
+        std::chrono::microseconds(std::llround(*window * 1000))};
   });
   with("SPAWNGUARD_LIMITS", [&](auto n, auto v) {
     std::set<std::string_view> seen;
@@ -471,6 +510,18 @@ void Config::validate() const {
     throw ConfigError(fmt::format("adaptive_tolerance ({}) must be at least 1 and "
                                   "adaptive_memory_backoff ({}) above 0 and below 1",
                                   adaptive_tolerance, adaptive_memory_backoff));
+  }
+  if (!(cancel_fraction > 0 && cancel_fraction <= 1)) {
+    throw ConfigError(fmt::format(
+        "cancel_fraction (SPAWNGUARD_CANCEL_FRACTION={}) must be above 0 and at most 1",
+        cancel_fraction));
+  }
+  if (const auto &t = pressure_trigger;
+      t && (t->window < std::chrono::milliseconds(500) || t->window > std::chrono::seconds(10) ||
+            t->threshold.count() <= 0 || t->threshold >= t->window)) {
+    throw ConfigError(fmt::format("pressure_trigger (SPAWNGUARD_PSI_TRIGGER): threshold {}us "
+                                  "and window {}us; expected {}",
+                                  t->threshold.count(), t->window.count(), trigger_form));
   }
   for (const auto &[label, limit] : site_limits) {
     if (limit.adaptive && (limit.adaptive->min_live < 1 || limit.adaptive->min_live > limit.max_live)) {

@@ -43,6 +43,20 @@ struct Config {
   // At critical, refuse spawns at sites marked sheddable (errc::shed).
   bool shed_at_critical = false;
   std::vector<std::string> sheddable_sites{};
+  // At critical, cancel the oldest live tasks of sites marked cancellable
+  // (Site::set_cancellable, or listed here): this fraction of each one's
+  // live tasks per sample (at least one), oldest first, until the level drops.
+  std::vector<std::string> cancellable_sites{};
+  double cancel_fraction = 0.1;
+  // A PSI trigger on the memory pressure file the probe reads (the cgroup's
+  // memory.pressure, or /proc/pressure/memory) wakes the sampler as soon as
+  // tasks stall `threshold` in a `window`; nullopt: sample on the timer only.
+  struct PressureTrigger {
+    bool full = false; // "full" (every task stalled) instead of "some"
+    std::chrono::microseconds threshold{150'000};
+    std::chrono::microseconds window{1'000'000};
+  };
+  std::optional<PressureTrigger> pressure_trigger = PressureTrigger{};
   std::map<std::string, SiteLimit, std::less<>> site_limits; // by site label
   // Adaptive site limits (SiteLimit::adaptive): the recent completion time is
   // an average over adaptive_recent_window, the baseline over
