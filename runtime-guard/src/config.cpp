@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <algorithm>
 #include <set>
 
 namespace spawnguard {
@@ -71,6 +72,8 @@ constexpr std::string_view cancel_fraction_form = "a fraction above 0 and at mos
 constexpr std::string_view trigger_form =
     "off, or 'some|full <threshold> <window>' with a window from 500ms to 10s and a threshold "
     "above 0 and below the window, like 'some 150ms 1s' or 'full 100ms 2s'";
+constexpr std::string_view source_root_form =
+    "an absolute folder that site labels are relative to, like /home/me/service";
 constexpr std::string_view switch_form = "on or off (also true/false, 1/0)";
 constexpr std::string_view sink_form = "log, json or none";
 constexpr std::string_view sites_form =
@@ -311,6 +314,7 @@ const std::vector<EnvVariable> &environment_variables() {
       {"SPAWNGUARD_ADAPTIVE_MEMORY_BACKOFF", backoff_form},
       {"SPAWNGUARD_ADAPTIVE_LOG_INTERVAL", adaptive_log_range.form},
       {"SPAWNGUARD_SINK", sink_form},
+      {"SPAWNGUARD_SOURCE_ROOT", source_root_form},
   };
   return variables;
 }
@@ -466,8 +470,55 @@ Config::from_environment(Config base,
       reject(n, v, sink_form);
     }
   });
+  // Read by the site labels themselves (process-wide); checked here.
+  with("SPAWNGUARD_SOURCE_ROOT", [](auto n, auto v) {
+    if (!v.starts_with('/')) {
+      reject(n, v, "not an absolute path", source_root_form);
+    }
+  });
   c.validate();
   return c;
+}
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    row[j] = j;
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+} // namespace
+
+std::vector<std::string> unknown_variable_warnings(const std::vector<std::string_view> &names) {
+  std::vector<std::string> warnings;
+  for (auto name : names) {
+    if (!name.starts_with("SPAWNGUARD_")) {
+      continue;
+    }
+    const auto &known = environment_variables();
+    if (std::any_of(known.begin(), known.end(), [&](const auto &v) { return v.name == name; })) {
+      continue;
+    }
+    const auto closest = std::min_element(known.begin(), known.end(), [&](const auto &x, const auto &y) {
+      return edit_distance(name, x.name) < edit_distance(name, y.name);
+    });
+    warnings.push_back(fmt::format("spawnguard: {} is not a spawnguard variable and is ignored; "
+                                   "did you mean {}?",
+                                   name, closest->name));
+  }
+  return warnings;
 }
 
 void Config::validate() const {

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -198,7 +200,17 @@ Guard::Guard(Config config) : state_(std::make_unique<detail::GuardState>(std::m
 Guard::~Guard() { stop_sampler(); }
 
 Guard &Guard::global() {
-  static Guard *const guard = new Guard(Config::from_environment());
+  static Guard *const guard = [] {
+    std::vector<std::string_view> names;
+    for (char **entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+      const std::string_view variable(*entry);
+      names.push_back(variable.substr(0, variable.find('=')));
+    }
+    for (const auto &warning : unknown_variable_warnings(names)) {
+      fmt::print(stderr, "{}\n", warning);
+    }
+    return new Guard(Config::from_environment());
+  }();
   return *guard;
 }
 

@@ -317,3 +317,38 @@ TEST(ConfigValidation, MinimumForecastSpanLongerThanTheWindowIsRefused) {
 
 } // namespace
 } // namespace spawnguard
+
+namespace spawnguard {
+namespace {
+
+TEST(ConfigFromEnvironment, AMisspelledVariableIsNamedWithTheClosestKnownName) {
+  const auto warnings = unknown_variable_warnings(
+      {"PATH", "SPAWNGUARD_SAMPLE_PERIUD", "SPAWNGUARD_SHED", "SPAWNGUARD_CANCELABLE"});
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(warnings[0], "spawnguard: SPAWNGUARD_SAMPLE_PERIUD is not a spawnguard variable and "
+                         "is ignored; did you mean SPAWNGUARD_SAMPLE_PERIOD?");
+  EXPECT_NE(warnings[1].find("did you mean SPAWNGUARD_CANCELLABLE?"), std::string::npos);
+}
+
+TEST(ConfigFromEnvironment, ASourceRootMustBeAnAbsolutePath) {
+  auto with = [](const char *value) {
+    return Config::from_environment(Config{}, [value](const char *name) -> std::optional<std::string> {
+      if (std::string_view(name) == "SPAWNGUARD_SOURCE_ROOT") {
+        return value;
+      }
+      return std::nullopt;
+    });
+  };
+  EXPECT_NO_THROW(with("/home/me/service"));
+  try {
+    with("home/me/service");
+    ADD_FAILURE() << "a relative root was accepted";
+  } catch (const ConfigError &e) {
+    EXPECT_EQ(std::string(e.what()),
+              "SPAWNGUARD_SOURCE_ROOT='home/me/service': not an absolute path; expected an "
+              "absolute folder that site labels are relative to, like /home/me/service");
+  }
+}
+
+} // namespace
+} // namespace spawnguard

@@ -97,4 +97,9 @@ struct EnvVariable {
 };
 const std::vector<EnvVariable> &environment_variables();
 
+// For each SPAWNGUARD_* name in `names` (an environment's variable names)
+// that is not one of environment_variables(): a warning naming it and the
+// closest known name. Guard::global() prints them to stderr.
+std::vector<std::string> unknown_variable_warnings(const std::vector<std::string_view> &names);
+
 } // namespace spawnguard
