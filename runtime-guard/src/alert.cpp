@@ -42,6 +42,14 @@ std::string site_list_json(const std::vector<SiteDigest> &sites) {
   return out + "]";
 }
 
+std::string json_strings(const std::vector<std::string> &strings) {
+  std::string out = "[";
+  for (const auto &s : strings) {
+    out += (out.size() > 1 ? "," : "") + detail::json_quote(s);
+  }
+  return out + "]";
+}
+
 } // namespace
 
 std::string format_alert_line(const Alert &alert) {
@@ -55,30 +63,34 @@ std::string format_alert_line(const Alert &alert) {
   for (const auto &reason : alert.reasons) {
     reasons += (reasons.empty() ? "" : "; ") + reason;
   }
+  std::string fresh;
+  for (const auto &reason : alert.new_reasons) {
+    fresh += (fresh.empty() ? " new=[" : "; ") + reason;
+  }
+  if (!fresh.empty()) {
+    fresh += "]";
+  }
   return fmt::format("spawnguard: level={} was={} memory={} eta={} reasons=[{}] top_live=[{}] "
-                     "top_growth=[{}]",
+                     "top_growth=[{}]{}",
                      to_string(alert.level), to_string(alert.previous), memory,
                      alert.eta_seconds ? fmt::format("{:.0f}s", *alert.eta_seconds) : "none",
-                     reasons, site_list(alert.top_by_live), site_list(alert.top_by_growth));
+                     reasons, site_list(alert.top_by_live), site_list(alert.top_by_growth), fresh);
 }
 
 std::string format_alert_json(const Alert &alert) {
-  std::string reasons = "[";
-  for (const auto &reason : alert.reasons) {
-    reasons += (reasons.size() > 1 ? "," : "") + detail::json_quote(reason);
-  }
-  reasons += "]";
+  const auto reasons = json_strings(alert.reasons);
   const auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            alert.at.time_since_epoch())
                            .count();
   return fmt::format(
       "{{\"time_unix_ms\":{},\"level\":\"{}\",\"previous\":\"{}\",\"memory_used_bytes\":{},"
       "\"memory_limit_bytes\":{},\"eta_seconds\":{},\"reasons\":{},\"top_by_live\":{},"
-      "\"top_by_growth\":{}}}",
+      "\"top_by_growth\":{},\"new_reasons\":{}}}",
       unix_ms, to_string(alert.level), to_string(alert.previous), alert.memory_used_bytes,
       alert.memory_limit_bytes ? std::to_string(*alert.memory_limit_bytes) : "null",
       alert.eta_seconds ? fmt::format("{:.3f}", *alert.eta_seconds) : "null", reasons,
-      site_list_json(alert.top_by_live), site_list_json(alert.top_by_growth));
+      site_list_json(alert.top_by_live), site_list_json(alert.top_by_growth),
+      json_strings(alert.new_reasons));
 }
 
 namespace {
@@ -146,16 +158,12 @@ std::string format_cancellation_line(const Cancellation &c) {
 }
 
 std::string format_cancellation_json(const Cancellation &c) {
-  std::string reasons;
-  for (const auto &reason : c.reasons) {
-    reasons += (reasons.empty() ? "" : ",") + detail::json_quote(reason);
-  }
   const auto unix_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(c.at.time_since_epoch()).count();
   return fmt::format("{{\"time_unix_ms\":{},\"cancelled_site\":{},\"tasks\":{},\"live\":{},"
-                     "\"oldest_age_seconds\":{:.3f},\"total\":{},\"reasons\":[{}]}}",
+                     "\"oldest_age_seconds\":{:.3f},\"total\":{},\"reasons\":{}}}",
                      unix_ms, detail::json_quote(c.site), c.tasks, c.live,
-                     detail::seconds(c.oldest_age), c.total, reasons);
+                     detail::seconds(c.oldest_age), c.total, json_strings(c.reasons));
 }
 
 std::string format_sampler_start_line(const SamplerStart &start) {

@@ -51,6 +51,8 @@ constexpr DurationRange adaptive_recent_range{
     100ms, 10min, false, "a duration from 100ms to 10m, like 500ms, 1s or 5s"};
 constexpr DurationRange adaptive_baseline_range{
     1s, 24h, true, "a duration in whole seconds from 1s to 24h, like 60s, 10m or 1h"};
+constexpr DurationRange alert_repeat_range{
+    0ms, 1h, false, "a duration from 0s (every new reason) to 1h, like 10s or 1m"};
 constexpr DurationRange adaptive_log_range{
     0ms, 1h, false, "a duration from 0s (every change) to 1h, like 5s or 1m"};
 
@@ -313,6 +315,7 @@ const std::vector<EnvVariable> &environment_variables() {
       {"SPAWNGUARD_ADAPTIVE_TOLERANCE", tolerance_form},
       {"SPAWNGUARD_ADAPTIVE_MEMORY_BACKOFF", backoff_form},
       {"SPAWNGUARD_ADAPTIVE_LOG_INTERVAL", adaptive_log_range.form},
+      {"SPAWNGUARD_ALERT_REPEAT_INTERVAL", alert_repeat_range.form},
       {"SPAWNGUARD_SINK", sink_form},
       {"SPAWNGUARD_SOURCE_ROOT", source_root_form},
   };
@@ -458,6 +461,8 @@ Config::from_environment(Config base,
        fraction(c.adaptive_memory_backoff, 0.1, true, 0.99, backoff_form));
   with("SPAWNGUARD_ADAPTIVE_LOG_INTERVAL",
        milliseconds_into(c.adaptive_log_interval, adaptive_log_range));
+  with("SPAWNGUARD_ALERT_REPEAT_INTERVAL",
+       milliseconds_into(c.alert_repeat_interval, alert_repeat_range));
   with("SPAWNGUARD_SINK", [&](auto n, auto v) {
     const auto word = trim(v);
     if (word == "log") {

@@ -384,7 +384,22 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
       sink->limit_changed(change);
     }
   }
-  if (decision.changed) {
+  // A new reason at the same level is an alert too, rate-limited.
+  bool publish = decision.changed;
+  if (decision.changed || decision.level == AlertLevel::ok) {
+    s.alerted_keys = {decision.reason_keys.begin(), decision.reason_keys.end()};
+  } else if (!s.repeated_at || at - *s.repeated_at >= s.config.alert_repeat_interval) {
+    for (std::size_t i = 0; i < decision.reason_keys.size(); ++i) {
+      if (s.alerted_keys.insert(decision.reason_keys[i]).second) {
+        alert.new_reasons.push_back(alert.reasons[i]);
+      }
+    }
+    if (!alert.new_reasons.empty()) {
+      publish = true;
+      s.repeated_at = at;
+    }
+  }
+  if (publish) {
     s.recent.push_back(alert);
     if (s.recent.size() > detail::GuardState::alert_ring_size) {
       s.recent.pop_front();

@@ -37,6 +37,9 @@ struct Alert {
   std::optional<double> eta_seconds{};
   std::vector<SiteDigest> top_by_live{};   // at most 3
   std::vector<SiteDigest> top_by_growth{}; // at most 3, growing sites only
+  // At an unchanged level: the reasons that are new since the last alert
+  // (a stuck task, another leaking site); empty on a level change.
+  std::vector<std::string> new_reasons{};
 };
 
 // "spawnguard: level=critical was=warn memory=1.8GiB/2.0GiB(90.1%) eta=24s

@@ -70,6 +70,9 @@ struct Config {
   double adaptive_tolerance = 1.5;
   double adaptive_memory_backoff = 0.9;
   std::chrono::milliseconds adaptive_log_interval{5000};
+  // A new reason at an unchanged level (a stuck task, another leaking site)
+  // is an alert too, at most one per this interval (0: every one).
+  std::chrono::milliseconds alert_repeat_interval{10'000};
   SinkKind sink = SinkKind::log;
   std::string proc_root = "/"; // where /proc and /sys are (tests)
 
