@@ -96,6 +96,7 @@ TEST(PressureTrigger, TurnedOffItIsReportedOff) {
   ASSERT_TRUE(guard.pressure_trigger().has_value());
   EXPECT_FALSE(guard.pressure_trigger()->armed);
   EXPECT_NE(guard.pressure_trigger()->note.find("off"), std::string::npos);
+  guard.stop_sampler(); // before its io_context goes
 }
 
 TEST(PressureTrigger, TheEnvironmentSetsOrTurnsOffTheTrigger) {
