@@ -42,6 +42,14 @@ std::string site_list_json(const std::vector<SiteDigest> &sites) {
   return out + "]";
 }
 
+std::string json_strings(const std::vector<std::string> &strings) {
+  std::string out = "[";
+  for (const auto &s : strings) {
+    out += (out.size() > 1 ? "," : "") + detail::json_quote(s);
+  }
+  return out + "]";
+}
+
 } // namespace
 
 std::string format_alert_line(const Alert &alert) {
@@ -55,30 +63,34 @@ std::string format_alert_line(const Alert &alert) {
   for (const auto &reason : alert.reasons) {
     reasons += (reasons.empty() ? "" : "; ") + reason;
   }
+  std::string fresh;
+  for (const auto &reason : alert.new_reasons) {
+    fresh += (fresh.empty() ? " new=[" : "; ") + reason;
+  }
+  if (!fresh.empty()) {
+    fresh += "]";
+  }
   return fmt::format("spawnguard: level={} was={} memory={} eta={} reasons=[{}] top_live=[{}] "
-                     "top_growth=[{}]",
+                     "top_growth=[{}]{}",
                      to_string(alert.level), to_string(alert.previous), memory,
                      alert.eta_seconds ? fmt::format("{:.0f}s", *alert.eta_seconds) : "none",
-                     reasons, site_list(alert.top_by_live), site_list(alert.top_by_growth));
+                     reasons, site_list(alert.top_by_live), site_list(alert.top_by_growth), fresh);
 }
 
 std::string format_alert_json(const Alert &alert) {
-  std::string reasons = "[";
-  for (const auto &reason : alert.reasons) {
-    reasons += (reasons.size() > 1 ? "," : "") + detail::json_quote(reason);
-  }
-  reasons += "]";
+  const auto reasons = json_strings(alert.reasons);
   const auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            alert.at.time_since_epoch())
                            .count();
   return fmt::format(
       "{{\"time_unix_ms\":{},\"level\":\"{}\",\"previous\":\"{}\",\"memory_used_bytes\":{},"
       "\"memory_limit_bytes\":{},\"eta_seconds\":{},\"reasons\":{},\"top_by_live\":{},"
-      "\"top_by_growth\":{}}}",
+      "\"top_by_growth\":{},\"new_reasons\":{}}}",
       unix_ms, to_string(alert.level), to_string(alert.previous), alert.memory_used_bytes,
       alert.memory_limit_bytes ? std::to_string(*alert.memory_limit_bytes) : "null",
       alert.eta_seconds ? fmt::format("{:.3f}", *alert.eta_seconds) : "null", reasons,
-      site_list_json(alert.top_by_live), site_list_json(alert.top_by_growth));
+      site_list_json(alert.top_by_live), site_list_json(alert.top_by_growth),
+      json_strings(alert.new_reasons));
 }
 
 namespace {
@@ -128,10 +140,58 @@ std::string format_overload_json(const OverloadChange &change) {
 
 namespace {
 
+std::string joined_reasons(const std::vector<std::string> &reasons, std::string_view sep) {
+  std::string out;
+  for (const auto &reason : reasons) {
+    out += (out.empty() ? "" : std::string(sep)) + reason;
+  }
+  return out;
+}
+
+} // namespace
+
+std::string format_cancellation_line(const Cancellation &c) {
+  return fmt::format("spawnguard: cancelled site={} tasks={} live={} oldest={:.1f}s total={} "
+                     "reasons=[{}]",
+                     c.site, c.tasks, c.live, detail::seconds(c.oldest_age), c.total,
+                     joined_reasons(c.reasons, "; "));
+}
+
+std::string format_cancellation_json(const Cancellation &c) {
+  const auto unix_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(c.at.time_since_epoch()).count();
+  return fmt::format("{{\"time_unix_ms\":{},\"cancelled_site\":{},\"tasks\":{},\"live\":{},"
+                     "\"oldest_age_seconds\":{:.3f},\"total\":{},\"reasons\":{}}}",
+                     unix_ms, detail::json_quote(c.site), c.tasks, c.live,
+                     detail::seconds(c.oldest_age), c.total, json_strings(c.reasons));
+}
+
+std::string format_sampler_start_line(const SamplerStart &start) {
+  if (start.trigger_armed) {
+    return fmt::format("spawnguard: sampler every {}ms, woken by PSI trigger '{}' on {}{}",
+                       start.period.count(), start.trigger, start.file,
+                       start.note.empty() ? "" : fmt::format(" ({})", start.note));
+  }
+  return fmt::format("spawnguard: sampler every {}ms, polling only: {}", start.period.count(),
+                     start.note);
+}
+
+std::string format_sampler_start_json(const SamplerStart &start) {
+  return fmt::format("{{\"sampler_period_ms\":{},\"psi_trigger_armed\":{},\"psi_file\":{},"
+                     "\"psi_trigger\":{},\"note\":{}}}",
+                     start.period.count(), start.trigger_armed ? "true" : "false",
+                     detail::json_quote(start.file), detail::json_quote(start.trigger),
+                     detail::json_quote(start.note));
+}
+
+namespace {
+
 struct LineFormats {
   std::string (*alert)(const Alert &);
   std::string (*limit)(const LimitChange &);
   std::string (*overload)(const OverloadChange &);
+  std::string (*cancellation)(const Cancellation &);
+  std::string (*sampler)(const SamplerStart &);
 };
 
 class LineSink : public AlertSink {
@@ -142,6 +202,10 @@ public:
   void overload_changed(const OverloadChange &change) override {
     write(formats_.overload(change));
   }
+  void tasks_cancelled(const Cancellation &cancellation) override {
+    write(formats_.cancellation(cancellation));
+  }
+  void sampler_started(const SamplerStart &start) override { write(formats_.sampler(start)); }
 
 private:
   void write(const std::string &line) {
@@ -169,12 +233,16 @@ private:
 
 std::shared_ptr<AlertSink> make_log_sink(std::FILE *out) {
   return std::make_shared<LineSink>(
-      out, LineFormats{&format_alert_line, &format_limit_change_line, &format_overload_line});
+      out, LineFormats{&format_alert_line, &format_limit_change_line,
+                                         &format_overload_line, &format_cancellation_line,
+                                         &format_sampler_start_line});
 }
 
 std::shared_ptr<AlertSink> make_json_lines_sink(std::FILE *out) {
   return std::make_shared<LineSink>(
-      out, LineFormats{&format_alert_json, &format_limit_change_json, &format_overload_json});
+      out, LineFormats{&format_alert_json, &format_limit_change_json,
+                                         &format_overload_json, &format_cancellation_json,
+                                         &format_sampler_start_json});
 }
 
 std::shared_ptr<AlertSink> make_callback_sink(std::function<void(const Alert &)> callback) {

@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <algorithm>
 #include <set>
 
 namespace spawnguard {
@@ -50,6 +51,8 @@ constexpr DurationRange adaptive_recent_range{
     100ms, 10min, false, "a duration from 100ms to 10m, like 500ms, 1s or 5s"};
 constexpr DurationRange adaptive_baseline_range{
     1s, 24h, true, "a duration in whole seconds from 1s to 24h, like 60s, 10m or 1h"};
+constexpr DurationRange alert_repeat_range{
+    0ms, 1h, false, "a duration from 0s (every new reason) to 1h, like 10s or 1m"};
 constexpr DurationRange adaptive_log_range{
     0ms, 1h, false, "a duration from 0s (every change) to 1h, like 5s or 1m"};
 
@@ -67,6 +70,12 @@ constexpr CountRange site_live_range{0, max_count,
 constexpr CountRange leak_growth_range{0, max_count,
                                        "a whole number from 0 (off) to 1000000000, like 1000"};
 constexpr CountRange clear_samples_range{1, 1000, "a whole number from 1 to 1000, like 3"};
+constexpr std::string_view cancel_fraction_form = "a fraction above 0 and at most 1, like 0.1";
+constexpr std::string_view trigger_form =
+    "off, or 'some|full <threshold> <window>' with a window from 500ms to 10s and a threshold "
+    "above 0 and below the window, like 'some 150ms 1s' or 'full 100ms 2s'";
+constexpr std::string_view source_root_form =
+    "an absolute folder that site labels are relative to, like /home/me/service";
 constexpr std::string_view switch_form = "on or off (also true/false, 1/0)";
 constexpr std::string_view sink_form = "log, json or none";
 constexpr std::string_view sites_form =
@@ -297,13 +306,18 @@ const std::vector<EnvVariable> &environment_variables() {
       {"SPAWNGUARD_CLEAR_SAMPLES", clear_samples_range.form},
       {"SPAWNGUARD_SHED", switch_form},
       {"SPAWNGUARD_SHEDDABLE", sites_form},
+      {"SPAWNGUARD_CANCELLABLE", sites_form},
+      {"SPAWNGUARD_CANCEL_FRACTION", cancel_fraction_form},
+      {"SPAWNGUARD_PSI_TRIGGER", trigger_form},
       {"SPAWNGUARD_LIMITS", limits_form},
       {"SPAWNGUARD_ADAPTIVE_RECENT_WINDOW", adaptive_recent_range.form},
       {"SPAWNGUARD_ADAPTIVE_BASELINE_WINDOW", adaptive_baseline_range.form},
       {"SPAWNGUARD_ADAPTIVE_TOLERANCE", tolerance_form},
       {"SPAWNGUARD_ADAPTIVE_MEMORY_BACKOFF", backoff_form},
       {"SPAWNGUARD_ADAPTIVE_LOG_INTERVAL", adaptive_log_range.form},
+      {"SPAWNGUARD_ALERT_REPEAT_INTERVAL", alert_repeat_range.form},
       {"SPAWNGUARD_SINK", sink_form},
+      {"SPAWNGUARD_SOURCE_ROOT", source_root_form},
   };
   return variables;
 }
@@ -375,18 +389,50 @@ Config::from_environment(Config base,
       reject(n, v, switch_form);
     }
   });
-  with("SPAWNGUARD_SHEDDABLE", [&](auto n, auto v) {
-    c.sheddable_sites.clear();
-    std::set<std::string_view> seen;
-    for (auto label : split(v, ',')) {
-      if (label.empty()) {
-        reject(n, v, "an empty label", sites_form);
+  auto labels_into = [](std::vector<std::string> &field) {
+    return [&field](auto n, auto v) {
+      field.clear();
+      std::set<std::string_view> seen;
+      for (auto label : split(v, ',')) {
+        if (label.empty()) {
+          reject(n, v, "an empty label", sites_form);
+        }
+        if (!seen.insert(label).second) {
+          reject(n, v, fmt::format("label '{}' is listed twice", label), sites_form);
+        }
+        field.emplace_back(label);
       }
-      if (!seen.insert(label).second) {
-        reject(n, v, fmt::format("label '{}' is listed twice", label), sites_form);
-      }
-      c.sheddable_sites.emplace_back(label);
+    };
+  };
+  with("SPAWNGUARD_SHEDDABLE", labels_into(c.sheddable_sites));
+  with("SPAWNGUARD_CANCELLABLE", labels_into(c.cancellable_sites));
+  with("SPAWNGUARD_CANCEL_FRACTION",
+       fraction(c.cancel_fraction, 0, false, 1.0, cancel_fraction_form));
+  with("SPAWNGUARD_PSI_TRIGGER", [&](auto n, auto v) {
+    if (trim(v) == "off") {
+      c.pressure_trigger.reset();
+      return;
     }
+    std::vector<std::string_view> words;
+    for (auto word : split(trim(v), ' ')) {
+      if (!word.empty()) {
+        words.push_back(word);
+      }
+    }
+    if (words.size() != 3 || (words[0] != "some" && words[0] != "full")) {
+      reject(n, v, "not a trigger", trigger_form);
+    }
+    const auto threshold = parse_milliseconds(words[1]);
+    const auto window = parse_milliseconds(words[2]);
+    if (!threshold || !window) {
+      reject(n, v, "not a trigger", trigger_form);
+    }
+    if (*window < 500 || *window > 10'000 || *threshold <= 0 || *threshold >= *window) {
+      reject(n, v, "out of range", trigger_form);
+    }
+    c.pressure_trigger = Config::PressureTrigger{
+        words[0] == "full", std::chrono::microseconds(std::llround(*threshold * 1000)),
+        std::chrono::microseconds(std::llround(*window * 1000))};
   });
   with("SPAWNGUARD_LIMITS", [&](auto n, auto v) {
     std::set<std::string_view> seen;
@@ -415,6 +461,8 @@ Config::from_environment(Config base,
        fraction(c.adaptive_memory_backoff, 0.1, true, 0.99, backoff_form));
   with("SPAWNGUARD_ADAPTIVE_LOG_INTERVAL",
        milliseconds_into(c.adaptive_log_interval, adaptive_log_range));
+  with("SPAWNGUARD_ALERT_REPEAT_INTERVAL",
+       milliseconds_into(c.alert_repeat_interval, alert_repeat_range));
   with("SPAWNGUARD_SINK", [&](auto n, auto v) {
     const auto word = trim(v);
     if (word == "log") {
@@ -427,8 +475,55 @@ Config::from_environment(Config base,
       reject(n, v, sink_form);
     }
   });
+  // Read by the site labels themselves (process-wide); checked here.
+  with("SPAWNGUARD_SOURCE_ROOT", [](auto n, auto v) {
+    if (!v.starts_with('/')) {
+      reject(n, v, "not an absolute path", source_root_form);
+    }
+  });
   c.validate();
   return c;
+}
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    row[j] = j;
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+} // namespace
+
+std::vector<std::string> unknown_variable_warnings(const std::vector<std::string_view> &names) {
+  std::vector<std::string> warnings;
+  for (auto name : names) {
+    if (!name.starts_with("SPAWNGUARD_")) {
+      continue;
+    }
+    const auto &known = environment_variables();
+    if (std::any_of(known.begin(), known.end(), [&](const auto &v) { return v.name == name; })) {
+      continue;
+    }
+    const auto closest = std::min_element(known.begin(), known.end(), [&](const auto &x, const auto &y) {
+      return edit_distance(name, x.name) < edit_distance(name, y.name);
+    });
+    warnings.push_back(fmt::format("spawnguard: {} is not a spawnguard variable and is ignored; "
+                                   "did you mean {}?",
+                                   name, closest->name));
+  }
+  return warnings;
 }
 
 void Config::validate() const {
@@ -471,6 +566,18 @@ void Config::validate() const {
     throw ConfigError(fmt::format("adaptive_tolerance ({}) must be at least 1 and "
                                   "adaptive_memory_backoff ({}) above 0 and below 1",
                                   adaptive_tolerance, adaptive_memory_backoff));
+  }
+  if (!(cancel_fraction > 0 && cancel_fraction <= 1)) {
+    throw ConfigError(fmt::format(
+        "cancel_fraction (SPAWNGUARD_CANCEL_FRACTION={}) must be above 0 and at most 1",
+        cancel_fraction));
+  }
+  if (const auto &t = pressure_trigger;
+      t && (t->window < std::chrono::milliseconds(500) || t->window > std::chrono::seconds(10) ||
+            t->threshold.count() <= 0 || t->threshold >= t->window)) {
+    throw ConfigError(fmt::format("pressure_trigger (SPAWNGUARD_PSI_TRIGGER): threshold {}us "
+                                  "and window {}us; expected {}",
+                                  t->threshold.count(), t->window.count(), trigger_form));
   }
   for (const auto &[label, limit] : site_limits) {
     if (limit.adaptive && (limit.adaptive->min_live < 1 || limit.adaptive->min_live > limit.max_live)) {

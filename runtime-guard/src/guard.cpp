@@ -2,11 +2,14 @@
 #include "spawnguard/guard.hpp"
 
 #include "spawnguard/detail/guard_state.hpp"
+#include "spawnguard/detail/pressure_trigger.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include <fmt/format.h>
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -26,6 +29,10 @@ GuardState::GuardState(Config cfg)
                  if (std::find(shed.begin(), shed.end(), site.label()) != shed.end()) {
                    site.set_sheddable(true);
                  }
+                 const auto &cancel = config.cancellable_sites;
+                 if (std::find(cancel.begin(), cancel.end(), site.label()) != cancel.end()) {
+                   site.set_cancellable(true);
+                 }
                }),
       probe(MemoryProbe::Options{config.proc_root, config.memory_budget_bytes}),
       window_samples(std::clamp<std::size_t>(
@@ -35,22 +42,39 @@ GuardState::GuardState(Config cfg)
           3, max_window_samples)),
       forecast(window_samples), trip(config), adaptive_sites(config) {}
 
-// Re-arms a timer every sample period; stop() guarantees no tick touches the
-// guard afterwards (every timer operation and every tick hold `mutex`).
+// Re-arms a timer every sample period and waits on the PSI trigger, both on
+// one strand; stop() guarantees no tick or wake touches the guard afterwards
+// (every timer and trigger operation and every sample hold `mutex`).
 class SamplerLoop : public std::enable_shared_from_this<SamplerLoop> {
 public:
   SamplerLoop(Guard &guard, const boost::asio::any_io_executor &ex,
-              std::chrono::milliseconds period)
-      : guard_(guard), timer_(boost::asio::make_strand(ex)), period_(period) {}
+              std::chrono::milliseconds period,
+              const std::optional<Config::PressureTrigger> &trigger, const std::string &psi_file)
+      : guard_(guard), strand_(boost::asio::make_strand(ex)), timer_(strand_), period_(period) {
+    if (trigger) {
+      trigger_.emplace(strand_, psi_file, *trigger);
+    }
+  }
 
   void start() {
     std::lock_guard lock(mutex_);
     arm();
+    wait_trigger();
   }
   void stop() {
     std::lock_guard lock(mutex_);
     stopped_ = true;
     timer_.cancel();
+    if (trigger_) {
+      trigger_->close();
+    }
+  }
+  PressureTriggerStatus trigger_status() const {
+    std::lock_guard lock(mutex_);
+    if (!trigger_) {
+      return {false, {}, {}, "off (Config::pressure_trigger, SPAWNGUARD_PSI_TRIGGER=off)", 0};
+    }
+    return trigger_->status();
   }
 
 private:
@@ -65,12 +89,28 @@ private:
       self->arm();
     });
   }
+  void wait_trigger() {
+    if (!trigger_) {
+      return;
+    }
+    trigger_->async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      std::lock_guard lock(self->mutex_);
+      if (ec || self->stopped_) {
+        return;
+      }
+      self->trigger_->count_fire();
+      self->guard_.sample_now();
+      self->wait_trigger();
+    });
+  }
 
   Guard &guard_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   bool stopped_ = false;
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
   boost::asio::steady_timer timer_;
   std::chrono::milliseconds period_;
+  std::optional<PressureTrigger> trigger_;
 };
 
 double overload_scale(const TripInput &input, const Config &config, std::string &reason) {
@@ -97,6 +137,29 @@ double overload_scale(const TripInput &input, const Config &config, std::string 
                         config.warn_eta.count(), config.critical_eta.count()));
   }
   return scale;
+}
+
+// At critical: asks the oldest live tasks of each cancellable site to cancel,
+// cancel_fraction of its live tasks (at least one) a sample, and tells the sinks.
+void cancel_oldest_tasks(GuardState &s, const Alert &alert, std::int64_t now_ns) {
+  for (auto *site : s.registry.all()) {
+    const auto live = site->live();
+    if (!site->cancellable() || live <= 0) {
+      continue;
+    }
+    const auto count = std::max<std::size_t>(
+        1, static_cast<std::size_t>(std::ceil(static_cast<double>(live) * s.config.cancel_fraction)));
+    std::vector<std::chrono::nanoseconds> ages;
+    if (site->cancel_oldest(count, now_ns, ages) == 0) {
+      continue;
+    }
+    const Cancellation cancellation{std::chrono::system_clock::now(), site->label(), ages.size(),
+                                    live, *std::max_element(ages.begin(), ages.end()),
+                                    site->stats(now_ns, false).cancelled, alert.reasons};
+    for (const auto &sink : s.sinks) {
+      sink->tasks_cancelled(cancellation);
+    }
+  }
 }
 
 namespace {
@@ -137,7 +200,17 @@ Guard::Guard(Config config) : state_(std::make_unique<detail::GuardState>(std::m
 Guard::~Guard() { stop_sampler(); }
 
 Guard &Guard::global() {
-  static Guard *const guard = new Guard(Config::from_environment());
+  static Guard *const guard = [] {
+    std::vector<std::string_view> names;
+    for (char **entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+      const std::string_view variable(*entry);
+      names.push_back(variable.substr(0, variable.find('=')));
+    }
+    for (const auto &warning : unknown_variable_warnings(names)) {
+      fmt::print(stderr, "{}\n", warning);
+    }
+    return new Guard(Config::from_environment());
+  }();
   return *guard;
 }
 
@@ -193,8 +266,25 @@ void Guard::start_sampler(const boost::asio::any_io_executor &ex) {
   if (state_->sampler) {
     state_->sampler->stop();
   }
-  state_->sampler = std::make_shared<detail::SamplerLoop>(*this, ex, state_->config.sample_period);
+  const auto &config = state_->config;
+  state_->sampler = std::make_shared<detail::SamplerLoop>(
+      *this, ex, config.sample_period, config.pressure_trigger, state_->probe.pressure_file());
+  const auto trigger = state_->sampler->trigger_status();
   state_->sampler->start();
+  const SamplerStart start{config.sample_period, trigger.armed, trigger.file, trigger.trigger,
+                           trigger.note};
+  std::lock_guard monitor(state_->monitor_mutex);
+  for (const auto &sink : state_->sinks) {
+    sink->sampler_started(start);
+  }
+}
+
+std::optional<PressureTriggerStatus> Guard::pressure_trigger() const {
+  std::lock_guard lock(state_->sampler_mutex);
+  if (!state_->sampler) {
+    return std::nullopt;
+  }
+  return state_->sampler->trigger_status();
 }
 
 void Guard::stop_sampler() {
@@ -294,7 +384,22 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
       sink->limit_changed(change);
     }
   }
-  if (decision.changed) {
+  // A new reason at the same level is an alert too, rate-limited.
+  bool publish = decision.changed;
+  if (decision.changed || decision.level == AlertLevel::ok) {
+    s.alerted_keys = {decision.reason_keys.begin(), decision.reason_keys.end()};
+  } else if (!s.repeated_at || at - *s.repeated_at >= s.config.alert_repeat_interval) {
+    for (std::size_t i = 0; i < decision.reason_keys.size(); ++i) {
+      if (s.alerted_keys.insert(decision.reason_keys[i]).second) {
+        alert.new_reasons.push_back(alert.reasons[i]);
+      }
+    }
+    if (!alert.new_reasons.empty()) {
+      publish = true;
+      s.repeated_at = at;
+    }
+  }
+  if (publish) {
     s.recent.push_back(alert);
     if (s.recent.size() > detail::GuardState::alert_ring_size) {
       s.recent.pop_front();
@@ -302,6 +407,9 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
     for (const auto &sink : s.sinks) {
       sink->publish(alert);
     }
+  }
+  if (decision.level == AlertLevel::critical) {
+    detail::cancel_oldest_tasks(s, alert, now);
   }
   const bool at_end = (memory.scale == 0 || memory.scale == 1) && memory.scale != s.reported_scale;
   if (at_end || std::abs(memory.scale - s.reported_scale) >= detail::overload_report_step) {

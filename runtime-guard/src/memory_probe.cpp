@@ -130,6 +130,16 @@ void read_pressure(const fs::path &file, MemoryReading &out) {
 
 } // namespace
 
+std::string MemoryProbe::pressure_file() const {
+  if (cgroup_ && cgroup_->version == 2) {
+    const auto file = under(options_.root, cgroup_->dir) / "memory.pressure";
+    if (fs::exists(file)) {
+      return file.string();
+    }
+  }
+  return under(options_.root, "/proc/pressure/memory").string();
+}
+
 std::optional<double> MemoryReading::used_fraction() const {
   if (!limit_bytes || *limit_bytes == 0) {
     return std::nullopt;

@@ -122,6 +122,9 @@ std::string Guard::prometheus_text() const {
          [](const SiteStats &s) { return s.failed; });
   family("spawnguard_tasks_rejected_total", "counter", "Spawns the site refused (limit or shedding).",
          [](const SiteStats &s) { return s.rejected; });
+  family("spawnguard_tasks_cancelled_total", "counter",
+         "Live tasks of the site the guard cancelled at critical (cancellable sites).",
+         [](const SiteStats &s) { return s.cancelled; });
   family("spawnguard_task_oldest_age_seconds", "gauge", "Age of the site's oldest live task.",
          [](const SiteStats &s) { return fmt::format("{:.3f}", detail::seconds(s.oldest_age)); });
   out += "# HELP spawnguard_site_limit Live tasks the site admits now (an adaptive limit's "
@@ -169,6 +172,15 @@ std::string Guard::prometheus_text() const {
   gauge("spawnguard_exhaustion_eta_seconds",
         "Predicted seconds until memory reaches the limit (+Inf: not rising).",
         state && state->eta_seconds ? fmt::format("{:.3f}", *state->eta_seconds) : "+Inf");
+  if (const auto trigger = pressure_trigger()) {
+    gauge("spawnguard_pressure_trigger_armed",
+          "1 when a PSI trigger wakes the sampler, 0 when it only polls.",
+          trigger->armed ? "1" : "0");
+    out += fmt::format("# HELP spawnguard_pressure_trigger_fires_total Samples the PSI trigger "
+                       "woke.\n# TYPE spawnguard_pressure_trigger_fires_total counter\n"
+                       "spawnguard_pressure_trigger_fires_total {}\n",
+                       trigger->fires);
+  }
   gauge("spawnguard_alert_level", "0 ok, 1 warn, 2 critical.",
         std::to_string(static_cast<int>(level())));
   gauge("spawnguard_overload_scale",

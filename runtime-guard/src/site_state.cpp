@@ -1,6 +1,7 @@
 // SiteState: admission, the live-task list and the per-site counters.
 #include "spawnguard/detail/site_state.hpp"
 
+#include "spawnguard/detail/cancel_point.hpp"
 #include "spawnguard/detail/site_table.hpp"
 
 #include <fmt/format.h>
@@ -56,11 +57,19 @@ AdmissionDecision SiteState::try_admit() noexcept {
 }
 
 TaskRecord *SiteState::start_task(bool holds_permit) noexcept {
-  TaskRecord *record = take_record();
   const auto started_ms = ticker_now_ms();
-  *record = TaskRecord{nullptr, nullptr,
-                       index_ | (holds_permit ? TaskRecord::permit_bit : 0) |
-                           (started_ms << TaskRecord::time_shift)};
+  const std::uint64_t packed = index_ | (holds_permit ? TaskRecord::permit_bit : 0) |
+                               (started_ms << TaskRecord::time_shift);
+  TaskRecord *record = nullptr;
+  if (cancellable_.load(std::memory_order_relaxed)) {
+    auto *cancellable = new CancellableRecord{};
+    cancellable->packed = packed | TaskRecord::cancellable_bit;
+    cancellable->point = std::make_shared<CancelPoint>();
+    record = cancellable;
+  } else {
+    record = take_record();
+    *record = TaskRecord{nullptr, nullptr, packed};
+  }
 
   Shard &shard = shards_[shard_of(record)];
   std::lock_guard lock(shard.lock);
@@ -88,7 +97,44 @@ void SiteState::end_task(TaskRecord *record, TaskEnd how) noexcept {
   if (record->holds_permit()) {
     site.semaphore().release_detached();
   }
-  give_record(record);
+  if (record->cancellable()) {
+    auto *cancellable = static_cast<CancellableRecord *>(record);
+    cancellable->point->end();
+    delete cancellable;
+  } else {
+    give_record(record);
+  }
+}
+
+std::size_t SiteState::cancel_oldest(std::size_t count, std::int64_t now_ns,
+                                     std::vector<std::chrono::nanoseconds> &ages) {
+  // Each shard's list is in start order: its first `count` candidates
+  // include every one of its tasks among the site's `count` oldest.
+  std::vector<std::pair<std::int64_t, std::shared_ptr<CancelPoint>>> candidates;
+  for (Shard &shard : shards_) {
+    std::lock_guard lock(shard.lock);
+    std::size_t taken = 0;
+    for (TaskRecord *r = shard.head; r != nullptr && taken < count; r = r->next) {
+      if (CancelPoint *point = cancel_point_of(r); point != nullptr && point->cancellable_now()) {
+        candidates.emplace_back(r->started_ns(), static_cast<CancellableRecord *>(r)->point);
+        ++taken;
+      }
+    }
+  }
+  std::sort(candidates.begin(), candidates.end(),
+            [](const auto &a, const auto &b) { return a.first < b.first; });
+  std::size_t asked = 0;
+  for (auto &[started_ns, point] : candidates) {
+    if (asked == count) {
+      break;
+    }
+    if (point->request()) {
+      ages.emplace_back(std::max<std::int64_t>(0, now_ns - started_ns));
+      ++asked;
+    }
+  }
+  cancelled_.fetch_add(asked, std::memory_order_relaxed);
+  return asked;
 }
 
 AsyncSemaphore &SiteState::semaphore() noexcept {
@@ -172,6 +218,8 @@ SiteStats SiteState::stats(std::int64_t now_ns, bool walk_tasks) const {
   out.label = label();
   out.rejected = rejected_.load(std::memory_order_relaxed);
   out.sheddable = sheddable_.load(std::memory_order_relaxed);
+  out.cancellable = cancellable_.load(std::memory_order_relaxed);
+  out.cancelled = cancelled_.load(std::memory_order_relaxed);
   out.limit = limit();
   if (out.limit) {
     out.current_limit = current_limit_.load(std::memory_order_relaxed);

@@ -3,31 +3,40 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
+#ifndef SPAWNGUARD_DEFAULT_SOURCE_ROOT
+#define SPAWNGUARD_DEFAULT_SOURCE_ROOT ""
+#endif
+
+#include <cstdlib>
 
 namespace spawnguard {
 
-std::string_view shortFileName(std::string_view path) {
-  // Keep the path below the source tree's root when a known top-level folder
-  // is in it, so the label reads "fixtures/slow_query_service/x.cpp:42".
-  auto top = std::string_view::npos;
-  for (std::string_view root : {"/fixtures/", "/runtime-guard/", "/tests/", "/bench/"}) {
-    top = std::min(top, path.find(root));
+std::string_view label_path(std::string_view path, std::string_view root) {
+  while (root.size() > 1 && root.ends_with('/')) {
+    root.remove_suffix(1);
   }
-  if (top == std::string_view::npos) {
-    top = path.rfind("/src/");
+  if (!root.empty() && path.size() > root.size() + 1 && path.starts_with(root) &&
+      path[root.size()] == '/') {
+    return path.substr(root.size() + 1);
   }
-  if (top != std::string_view::npos) {
-    return path.substr(top + 1);
-  }
-  if (auto slash = path.rfind('/'); slash != std::string_view::npos) {
-    return path.substr(slash + 1);
+  while (path.starts_with("./")) {
+    path.remove_prefix(2);
   }
   return path;
 }
 
+std::string_view source_root() {
+  static const std::string root = [] {
+    if (const char *set = std::getenv("SPAWNGUARD_SOURCE_ROOT"); set != nullptr && *set == '/') {
+      return std::string(set);
+    }
+    return std::string(SPAWNGUARD_DEFAULT_SOURCE_ROOT);
+  }();
+  return root;
+}
+
 SpawnSite SpawnSite::here(std::source_location where) {
-  return SpawnSite(fmt::format("{}:{}", shortFileName(where.file_name()), where.line()),
+  return SpawnSite(fmt::format("{}:{}", label_path(where.file_name(), source_root()), where.line()),
                    where.file_name(), where.line(), where.function_name());
 }
 

@@ -5,6 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iterator>
+
 #include <cstdlib>
 #include <map>
 
@@ -272,12 +277,15 @@ TEST(ConfigFromEnvironment, ContradictoryValuesNameBothVariables) {
             std::string::npos);
 }
 
-TEST(ConfigFromEnvironment, EveryVariableIsListedWithItsForm) {
-  const auto &variables = environment_variables();
-  EXPECT_EQ(variables.size(), 22u);
-  for (const auto &variable : variables) {
+TEST(ConfigFromEnvironment, EveryVariableIsListedWithItsFormAndDocumented) {
+  std::ifstream docs(std::string(SPAWNGUARD_FIXTURES_DIR) + "/../docs/runtime-guard.md");
+  const std::string text((std::istreambuf_iterator<char>(docs)), {});
+  ASSERT_FALSE(text.empty());
+  for (const auto &variable : environment_variables()) {
     EXPECT_TRUE(variable.name.starts_with("SPAWNGUARD_"));
     EXPECT_FALSE(variable.form.empty());
+    EXPECT_NE(text.find(fmt::format("| `{}` |", variable.name)), std::string::npos)
+        << variable.name << " is not in docs/runtime-guard.md's table";
   }
 }
 
@@ -305,6 +313,28 @@ TEST(ConfigValidation, MinimumForecastSpanLongerThanTheWindowIsRefused) {
   } catch (const ConfigError &error) {
     EXPECT_NE(std::string(error.what()).find("SPAWNGUARD_FORECAST_MIN_SPAN"), std::string::npos);
   }
+}
+
+} // namespace
+} // namespace spawnguard
+
+namespace spawnguard {
+namespace {
+
+TEST(ConfigFromEnvironment, AMisspelledVariableIsNamedWithTheClosestKnownName) {
+  const auto warnings = unknown_variable_warnings(
+      {"PATH", "SPAWNGUARD_SAMPLE_PERIUD", "SPAWNGUARD_SHED", "SPAWNGUARD_CANCELABLE"});
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(warnings[0], "spawnguard: SPAWNGUARD_SAMPLE_PERIUD is not a spawnguard variable and "
+                         "is ignored; did you mean SPAWNGUARD_SAMPLE_PERIOD?");
+  EXPECT_NE(warnings[1].find("did you mean SPAWNGUARD_CANCELLABLE?"), std::string::npos);
+}
+
+TEST(ConfigFromEnvironment, ASourceRootMustBeAnAbsolutePath) {
+  EXPECT_NO_THROW(from({{"SPAWNGUARD_SOURCE_ROOT", "/home/me/service"}}));
+  EXPECT_EQ(error_of({{"SPAWNGUARD_SOURCE_ROOT", "home/me/service"}}),
+            "SPAWNGUARD_SOURCE_ROOT='home/me/service': not an absolute path; expected an "
+            "absolute folder that site labels are relative to, like /home/me/service");
 }
 
 } // namespace

@@ -53,6 +53,46 @@ TEST(Sampler, PublishesOnlyLevelChangesToTheSinks) {
   EXPECT_EQ(guard.recent_alerts().size(), 2u);
 }
 
+TEST(Sampler, ANewReasonAtAnUnchangedLevelIsAnAlertAtMostOncePerInterval) {
+  Config config = quiet();
+  config.site_live_warn = 2;
+  config.alert_repeat_interval = 10s;
+  Guard guard(config);
+  std::vector<Alert> seen;
+  guard.add_sink(make_callback_sink([&](const Alert &a) { seen.push_back(a); }));
+  boost::asio::io_context io;
+  boost::asio::steady_timer gate(io, 24h);
+  auto spawn_three = [&](std::string_view name) {
+    for (int i = 0; i < 3; ++i) {
+      spawnguard::co_spawn(guard.site(name), io, test::parked(gate), boost::asio::detached);
+    }
+    io.poll();
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  spawn_three("a");
+  guard.sample_now(used(100), t0);
+  guard.sample_now(used(100), t0 + 1s); // the same reason: nothing new
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].level, AlertLevel::warn);
+
+  spawn_three("b"); // a second site over the limit, still at warn
+  guard.sample_now(used(100), t0 + 2s);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].level, AlertLevel::warn);
+  EXPECT_EQ(seen[1].previous, AlertLevel::warn);
+  EXPECT_EQ(seen[1].new_reasons, std::vector<std::string>{"b has 3 live tasks > 2"});
+  EXPECT_NE(format_alert_line(seen[1]).find("new=[b has 3 live tasks > 2]"), std::string::npos);
+
+  spawn_three("c"); // within the interval: held back...
+  guard.sample_now(used(100), t0 + 5s);
+  EXPECT_EQ(seen.size(), 2u);
+  guard.sample_now(used(100), t0 + 12s); // ...and told once it has passed
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[2].new_reasons, std::vector<std::string>{"c has 3 live tasks > 2"});
+  gate.cancel();
+  io.poll();
+}
+
 TEST(Sampler, AlertNamesTheSitesWithTheMostLiveTasksAndGrowth) {
   Guard guard(quiet());
   asio::io_context io;

@@ -37,6 +37,9 @@ struct Alert {
   std::optional<double> eta_seconds{};
   std::vector<SiteDigest> top_by_live{};   // at most 3
   std::vector<SiteDigest> top_by_growth{}; // at most 3, growing sites only
+  // At an unchanged level: the reasons that are new since the last alert
+  // (a stuck task, another leaking site); empty on a level change.
+  std::vector<std::string> new_reasons{};
 };
 
 // "spawnguard: level=critical was=warn memory=1.8GiB/2.0GiB(90.1%) eta=24s
@@ -80,6 +83,39 @@ struct OverloadChange {
 std::string format_overload_line(const OverloadChange &change);
 std::string format_overload_json(const OverloadChange &change);
 
+// Tasks of a cancellable site the guard asked to cancel at critical, in one
+// sample: the oldest live ones first.
+struct Cancellation {
+  std::chrono::system_clock::time_point at;
+  std::string site{};
+  std::size_t tasks = 0;         // asked this sample
+  std::int64_t live = 0;         // the site's live tasks before
+  std::chrono::nanoseconds oldest_age{0}; // the oldest one asked
+  std::uint64_t total = 0;       // asked at the site so far
+  std::vector<std::string> reasons{}; // why the guard is critical
+};
+
+// "spawnguard: cancelled site=audit tasks=12 live=120 oldest=31.2s total=36
+//  reasons=[memory 93.1% of limit >= 90.0%]"
+std::string format_cancellation_line(const Cancellation &cancellation);
+std::string format_cancellation_json(const Cancellation &cancellation);
+
+// How the sampler started: its period, and its PSI trigger or the reason it
+// only polls.
+struct SamplerStart {
+  std::chrono::milliseconds period{0};
+  bool trigger_armed = false;
+  std::string file{};
+  std::string trigger{};
+  std::string note{};
+};
+
+// "spawnguard: sampler every 100ms, woken by PSI trigger 'some 150000 2000000' on
+//  /proc/pressure/memory (window raised from 1s to 2s: ...)" or
+// "spawnguard: sampler every 100ms, polling only: <why>"
+std::string format_sampler_start_line(const SamplerStart &start);
+std::string format_sampler_start_json(const SamplerStart &start);
+
 class AlertSink {
 public:
   virtual ~AlertSink() = default;
@@ -88,6 +124,9 @@ public:
   // them, others ignore them.
   virtual void limit_changed(const LimitChange & /*change*/) {}
   virtual void overload_changed(const OverloadChange & /*change*/) {}
+  virtual void tasks_cancelled(const Cancellation & /*cancellation*/) {}
+  // Once when the sampler starts: whether a PSI trigger wakes it, or why not.
+  virtual void sampler_started(const SamplerStart & /*start*/) {}
 };
 
 // The alert line to `out` (stderr by default), one per level change.

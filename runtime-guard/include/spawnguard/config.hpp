@@ -43,6 +43,20 @@ struct Config {
   // At critical, refuse spawns at sites marked sheddable (errc::shed).
   bool shed_at_critical = false;
   std::vector<std::string> sheddable_sites{};
+  // At critical, cancel the oldest live tasks of sites marked cancellable
+  // (Site::set_cancellable, or listed here): this fraction of each one's
+  // live tasks per sample (at least one), oldest first, until the level drops.
+  std::vector<std::string> cancellable_sites{};
+  double cancel_fraction = 0.1;
+  // A PSI trigger on the memory pressure file the probe reads (the cgroup's
+  // memory.pressure, or /proc/pressure/memory) wakes the sampler as soon as
+  // tasks stall `threshold` in a `window`; nullopt: sample on the timer only.
+  struct PressureTrigger {
+    bool full = false; // "full" (every task stalled) instead of "some"
+    std::chrono::microseconds threshold{150'000};
+    std::chrono::microseconds window{1'000'000};
+  };
+  std::optional<PressureTrigger> pressure_trigger = PressureTrigger{};
   std::map<std::string, SiteLimit, std::less<>> site_limits; // by site label
   // Adaptive site limits (SiteLimit::adaptive): the recent completion time is
   // an average over adaptive_recent_window, the baseline over
@@ -56,6 +70,9 @@ struct Config {
   double adaptive_tolerance = 1.5;
   double adaptive_memory_backoff = 0.9;
   std::chrono::milliseconds adaptive_log_interval{5000};
+  // A new reason at an unchanged level (a stuck task, another leaking site)
+  // is an alert too, at most one per this interval (0: every one).
+  std::chrono::milliseconds alert_repeat_interval{10'000};
   SinkKind sink = SinkKind::log;
   std::string proc_root = "/"; // where /proc and /sys are (tests)
 
@@ -82,5 +99,10 @@ struct EnvVariable {
   std::string_view form;
 };
 const std::vector<EnvVariable> &environment_variables();
+
+// For each SPAWNGUARD_* name in `names` (an environment's variable names)
+// that is not one of environment_variables(): a warning naming it and the
+// closest known name. Guard::global() prints them to stderr.
+std::vector<std::string> unknown_variable_warnings(const std::vector<std::string_view> &names);
 
 } // namespace spawnguard

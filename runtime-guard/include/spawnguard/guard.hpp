@@ -25,6 +25,16 @@ namespace detail {
 class GuardState;
 }
 
+// How the sampler learns of memory pressure: woken by a PSI trigger as well
+// as by its timer (armed), or by the timer alone (note says why).
+struct PressureTriggerStatus {
+  bool armed = false;
+  std::string file{};    // the PSI file, e.g. /proc/pressure/memory
+  std::string trigger{}; // the line the kernel took, e.g. "some 150000 2000000"
+  std::string note{};    // what was changed to fit the kernel, or why there is no trigger
+  std::uint64_t fires = 0; // samples the trigger woke
+};
+
 class Guard {
 public:
   explicit Guard(Config config = Config{});
@@ -58,7 +68,8 @@ public:
   std::string prometheus_text() const;
 
   // Samples every Config::sample_period on its own timer on `ex` (a strand of
-  // it). Calling it again restarts the sampler.
+  // it), and at once when the PSI trigger (Config::pressure_trigger) fires.
+  // Calling it again restarts the sampler.
   void start_sampler(const boost::asio::any_io_executor &ex);
   void stop_sampler();
   // One sample now: reads memory, updates the forecast and the level,
@@ -67,6 +78,9 @@ public:
   Alert sample_now();
   // The same with a given reading and time (tests, custom probes).
   Alert sample_now(const MemoryReading &reading, std::chrono::steady_clock::time_point at);
+
+  // The sampler's PSI trigger; nullopt before start_sampler.
+  std::optional<PressureTriggerStatus> pressure_trigger() const;
 
   AlertLevel level() const noexcept;
   // Sinks get every level change. The Config's sink (log by default) is

@@ -45,6 +45,9 @@ public:
   explicit MemoryProbe(Options options);
 
   MemoryReading read() const;
+  // The PSI file read() takes pressure from: the cgroup's memory.pressure
+  // (cgroup v2) or /proc/pressure/memory; also where a trigger is registered.
+  std::string pressure_file() const;
   const std::optional<CgroupLocation> &cgroup() const noexcept { return cgroup_; }
   // Why no cgroup was found, when none was.
   const std::vector<std::string> &discovery_problems() const noexcept { return problems_; }

@@ -73,6 +73,14 @@ public:
   // Sheddable sites refuse spawns (errc::shed) while the guard is critical and
   // Config::shed_at_critical is on.
   void set_sheddable(bool sheddable) noexcept { state_->set_sheddable(sheddable); }
+  // While the guard is critical, the oldest live tasks of a cancellable site
+  // are cancelled (a terminal per-operation cancellation on their executor:
+  // their pending operation completes with operation_aborted), oldest first,
+  // Config::cancel_fraction of them per sample, until the level drops. Only
+  // tasks spawned by spawnguard::co_spawn after this call can be cancelled;
+  // run them on a strand when their io_context has several threads, as Asio
+  // asks of any cancellation.
+  void set_cancellable(bool cancellable) noexcept { state_->set_cancellable(cancellable); }
 
   // Takes a slot now without queueing. A wait-policy site with no free slot
   // answers errc::limit_reached here; a refusal counts as rejected.

@@ -26,6 +26,7 @@ struct SiteStats {
   std::uint64_t finished = 0; // ended normally (or were destroyed unrun)
   std::uint64_t failed = 0;   // ended with an exception
   std::uint64_t rejected = 0; // refused by the limit or by shedding
+  std::uint64_t cancelled = 0; // asked to cancel by the guard at critical (cancellable sites)
   std::chrono::nanoseconds oldest_age{0}; // age of the oldest live task
   AgeHistogram ages;
   // Summed lifetime of the tasks that ended (10 ms resolution): over
@@ -35,6 +36,7 @@ struct SiteStats {
   // The limit in force now: max_live, or an adaptive limit's current value.
   std::optional<std::size_t> current_limit{};
   bool sheddable = false;
+  bool cancellable = false;
 };
 
 struct LiveTask {

@@ -37,8 +37,14 @@ private:
   std::string_view function_; // likewise
 };
 
-// The file name relative to the project when it sits under a directory that
-// looks like one (the last "src/", "include/"... is kept), else its base name.
-std::string_view shortFileName(std::string_view path);
+// The file part of a site's label: `path` relative to `root` when it is under
+// it; a relative path as the compiler gave it (a build that passes
+// -fmacro-prefix-map=<root>/= gives relative names); else the whole path. So
+// two different files never share a label.
+std::string_view label_path(std::string_view path, std::string_view root);
+// The source root labels are relative to, for the whole process: the
+// SPAWNGUARD_SOURCE_ROOT variable when set, else the top-level source folder
+// of the CMake build that compiled the runtime.
+std::string_view source_root();
 
 } // namespace spawnguard

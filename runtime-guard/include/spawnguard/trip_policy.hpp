@@ -34,6 +34,9 @@ struct TripDecision {
   AlertLevel level = AlertLevel::ok;
   bool changed = false;
   std::vector<std::string> reasons{}; // why the level is what it is
+  // What each condition is, without its numbers ("memory warn", "leak
+  // <site>"): a new one at the same level is an alert too.
+  std::vector<std::string> reason_keys{};
 };
 
 class TripPolicy {
@@ -43,7 +46,7 @@ public:
   AlertLevel level() const noexcept { return level_; }
 
 private:
-  AlertLevel raw_level(const TripInput &input, std::vector<std::string> &reasons) const;
+  AlertLevel raw_level(const TripInput &input, TripDecision &decision) const;
 
   Config config_;
   AlertLevel level_ = AlertLevel::ok;

@@ -17,6 +17,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 namespace spawnguard::detail {
@@ -60,6 +62,10 @@ public:
   std::uint64_t overload_changes = 0;
   std::vector<std::shared_ptr<AlertSink>> sinks;
   std::deque<Alert> recent;
+  // The reason keys alerted on since the level last changed, and when the
+  // last same-level alert went out (its rate limit).
+  std::set<std::string> alerted_keys;
+  std::optional<std::chrono::steady_clock::time_point> repeated_at;
   std::optional<Alert> last_state;
   std::optional<MemoryReading> last_reading;
 

@@ -64,6 +64,26 @@ template <typename... Results> struct Refusal<void(std::exception_ptr, Results..
   }
 };
 
+// Hands the admitted task to Asio. A task of a cancellable site gets the
+// guard's cancellation slot, armed once co_spawn has installed its handler
+// in it (when its executor can be type-erased; else it is never cancelled).
+template <typename HandlerType, typename Executor, typename Spawnable, typename Handler>
+void spawn_tracked(const Executor &ex, Spawnable &&spawnable, Handler &&handler,
+                   TaskRecord *record) {
+  if (record->cancellable()) {
+    // Kept here: the task may be over, its record gone, when co_spawn returns.
+    std::shared_ptr<CancelPoint> point = static_cast<CancellableRecord *>(record)->point;
+    boost::asio::co_spawn(ex, std::forward<Spawnable>(spawnable),
+                          CancellableCompletion<HandlerType>(std::forward<Handler>(handler), record));
+    if constexpr (std::is_constructible_v<boost::asio::any_io_executor, const Executor &>) {
+      point->arm(boost::asio::any_io_executor(ex)); // a no-op if the task is over already
+    }
+    return;
+  }
+  boost::asio::co_spawn(ex, std::forward<Spawnable>(spawnable),
+                        TrackedCompletion<HandlerType>(std::forward<Handler>(handler), record));
+}
+
 template <typename Signature> struct InitiateGuardedSpawn {
   template <typename Handler, typename Executor, typename Spawnable>
   void operator()(Handler &&handler, const Executor &ex, Spawnable &&spawnable, SiteState *site,
@@ -88,8 +108,8 @@ template <typename Signature> struct InitiateGuardedSpawn {
       }
       record = decision.record;
     }
-    boost::asio::co_spawn(ex, std::forward<Spawnable>(spawnable),
-                          TrackedCompletion<HandlerType>(std::forward<Handler>(handler), record));
+    spawn_tracked<HandlerType>(ex, std::forward<Spawnable>(spawnable),
+                               std::forward<Handler>(handler), record);
   }
 
   template <typename HandlerType, typename Executor, typename Spawnable>
@@ -105,9 +125,8 @@ template <typename Signature> struct InitiateGuardedSpawn {
             return;
           }
           permit.detach();
-          TaskRecord *record = site->start_task(true);
-          boost::asio::co_spawn(ex, std::move(spawnable),
-                                TrackedCompletion<HandlerType>(std::move(handler), record));
+          spawn_tracked<HandlerType>(ex, std::move(spawnable), std::move(handler),
+                                     site->start_task(true));
         });
   }
 };

@@ -69,6 +69,13 @@ public:
   void scale_wait_timeout(double scale);
   bool sheddable() const noexcept { return sheddable_.load(std::memory_order_relaxed); }
   void set_sheddable(bool sheddable) noexcept { sheddable_.store(sheddable); }
+  // Tasks spawned while the site is cancellable carry a CancelPoint.
+  bool cancellable() const noexcept { return cancellable_.load(std::memory_order_relaxed); }
+  void set_cancellable(bool cancellable) noexcept { cancellable_.store(cancellable); }
+  // Asks the `count` oldest live tasks that can be cancelled and were not
+  // asked yet to cancel; appends the age of each one asked to `ages`.
+  std::size_t cancel_oldest(std::size_t count, std::int64_t now_ns,
+                            std::vector<std::chrono::nanoseconds> &ages);
 
   // Summed over the shards without their locks: exact when nothing runs.
   std::int64_t live() const noexcept;
@@ -100,6 +107,8 @@ private:
   mutable std::atomic<std::int64_t> peak_live_{0};
   std::atomic<std::uint64_t> rejected_{0};
   std::atomic<bool> sheddable_{false};
+  std::atomic<bool> cancellable_{false};
+  std::atomic<std::uint64_t> cancelled_{0};
   // 0 none, else LimitPolicy + 1.
   std::atomic<int> policy_{0};
   std::atomic<AsyncSemaphore *> semaphore_{nullptr};

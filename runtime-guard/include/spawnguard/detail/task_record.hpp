@@ -12,16 +12,20 @@ namespace spawnguard::detail {
 struct TaskRecord {
   TaskRecord *prev;
   TaskRecord *next;
-  std::uint64_t packed; // site index (24 bits) | holds a permit (1) | started, ms (39)
+  // site index (23 bits) | cancellable (1) | holds a permit (1) | started, ms (39)
+  std::uint64_t packed;
 
-  static constexpr unsigned index_bits = 24;
-  static constexpr std::uint64_t permit_bit = std::uint64_t{1} << index_bits;
-  static constexpr unsigned time_shift = index_bits + 1;
+  static constexpr unsigned index_bits = 23;
+  static constexpr std::uint64_t cancellable_bit = std::uint64_t{1} << index_bits;
+  static constexpr std::uint64_t permit_bit = cancellable_bit << 1;
+  static constexpr unsigned time_shift = index_bits + 2;
 
   std::uint32_t site_index() const noexcept {
-    return static_cast<std::uint32_t>(packed & (permit_bit - 1));
+    return static_cast<std::uint32_t>(packed & (cancellable_bit - 1));
   }
   bool holds_permit() const noexcept { return (packed & permit_bit) != 0; }
+  // A CancellableRecord: a task of a cancellable site, with its CancelPoint.
+  bool cancellable() const noexcept { return (packed & cancellable_bit) != 0; }
   std::int64_t started_ns() const noexcept {
     return static_cast<std::int64_t>(packed >> time_shift) * 1'000'000;
   }

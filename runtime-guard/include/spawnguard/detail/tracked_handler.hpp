@@ -2,12 +2,18 @@
 // co_spawn completion (the task ended when it is called), TrackedBody wraps a
 // posted function (the task is the call). Both forward every Asio associator
 // (executor, allocator, cancellation slot) to the handler they wrap.
+// CancellableCompletion is TrackedCompletion for a task of a cancellable
+// site: its cancellation slot is the task's CancelPoint, which the handler's
+// own slot (when it has one) still reaches.
 #pragma once
 
+#include "spawnguard/detail/cancel_point.hpp"
 #include "spawnguard/detail/site_state.hpp"
 
+#include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associator.hpp>
 
+#include <concepts>
 #include <exception>
 #include <utility>
 
@@ -35,11 +41,68 @@ public:
     std::move(handler_)(std::move(error), std::forward<Results>(results)...);
   }
 
+  using inner_type = Handler;
   const Handler &inner() const noexcept { return handler_; }
 
 private:
   [[no_unique_address]] Handler handler_;
   TaskRecord *record_;
+};
+
+template <typename Handler> class CancellableCompletion {
+public:
+  using cancellation_slot_type = boost::asio::cancellation_slot;
+
+  CancellableCompletion(Handler handler, TaskRecord *record)
+      : handler_(std::move(handler)), record_(record),
+        point_(static_cast<CancellableRecord *>(record)->point),
+        outer_(boost::asio::get_associated_cancellation_slot(handler_)) {
+    if (outer_.is_connected()) {
+      // The caller's cancellation (a parent coroutine, bind_cancellation_slot)
+      // goes on reaching the task through the guard's signal.
+      outer_.template emplace<Forward>(point_.get());
+    }
+  }
+  CancellableCompletion(CancellableCompletion &&other) noexcept
+      : handler_(std::move(other.handler_)), record_(std::exchange(other.record_, nullptr)),
+        point_(std::move(other.point_)), outer_(std::exchange(other.outer_, {})) {}
+  CancellableCompletion(const CancellableCompletion &) = delete;
+  CancellableCompletion &operator=(const CancellableCompletion &) = delete;
+  CancellableCompletion &operator=(CancellableCompletion &&) = delete;
+  ~CancellableCompletion() {
+    if (record_ != nullptr) {
+      release();
+      SiteState::end_task(record_, TaskEnd::finished);
+    }
+  }
+
+  template <typename... Results> void operator()(std::exception_ptr error, Results &&...results) {
+    release();
+    SiteState::end_task(std::exchange(record_, nullptr),
+                        error ? TaskEnd::failed : TaskEnd::finished);
+    std::move(handler_)(std::move(error), std::forward<Results>(results)...);
+  }
+
+  cancellation_slot_type get_cancellation_slot() const noexcept { return point_->slot(); }
+  using inner_type = Handler;
+  const Handler &inner() const noexcept { return handler_; }
+
+private:
+  struct Forward {
+    CancelPoint *point;
+    void operator()(boost::asio::cancellation_type_t type) { point->signal().emit(type); }
+  };
+  void release() noexcept {
+    point_->end();
+    if (outer_.is_connected()) {
+      outer_.clear();
+    }
+  }
+
+  [[no_unique_address]] Handler handler_;
+  TaskRecord *record_;
+  std::shared_ptr<CancelPoint> point_;
+  boost::asio::cancellation_slot outer_;
 };
 
 template <typename Handler> class TrackedBody {
@@ -67,6 +130,7 @@ public:
     SiteState::end_task(record, TaskEnd::finished);
   }
 
+  using inner_type = Handler;
   const Handler &inner() const noexcept { return handler_; }
 
 private:
@@ -76,35 +140,29 @@ private:
 
 } // namespace spawnguard::detail
 
-namespace boost::asio {
+namespace spawnguard::detail {
 
-template <template <typename, typename> class Associator, typename Handler,
-          typename DefaultCandidate>
-struct associator<Associator, spawnguard::detail::TrackedCompletion<Handler>, DefaultCandidate>
-    : Associator<Handler, DefaultCandidate> {
-  static typename Associator<Handler, DefaultCandidate>::type
-  get(const spawnguard::detail::TrackedCompletion<Handler> &h) noexcept {
-    return Associator<Handler, DefaultCandidate>::get(h.inner());
-  }
-  static auto get(const spawnguard::detail::TrackedCompletion<Handler> &h,
-                  const DefaultCandidate &c) noexcept
-      -> decltype(Associator<Handler, DefaultCandidate>::get(h.inner(), c)) {
-    return Associator<Handler, DefaultCandidate>::get(h.inner(), c);
-  }
+// The wrappers above: each forwards the associators of the handler it wraps.
+template <typename T>
+concept HandlerWrapper = requires(const T &t) {
+  typename T::inner_type;
+  { t.inner() } -> std::same_as<const typename T::inner_type &>;
 };
 
-template <template <typename, typename> class Associator, typename Handler,
+} // namespace spawnguard::detail
+
+namespace boost::asio {
+
+template <template <typename, typename> class Associator, typename Wrapper,
           typename DefaultCandidate>
-struct associator<Associator, spawnguard::detail::TrackedBody<Handler>, DefaultCandidate>
-    : Associator<Handler, DefaultCandidate> {
-  static typename Associator<Handler, DefaultCandidate>::type
-  get(const spawnguard::detail::TrackedBody<Handler> &h) noexcept {
-    return Associator<Handler, DefaultCandidate>::get(h.inner());
-  }
-  static auto get(const spawnguard::detail::TrackedBody<Handler> &h,
-                  const DefaultCandidate &c) noexcept
-      -> decltype(Associator<Handler, DefaultCandidate>::get(h.inner(), c)) {
-    return Associator<Handler, DefaultCandidate>::get(h.inner(), c);
+  requires spawnguard::detail::HandlerWrapper<Wrapper>
+struct associator<Associator, Wrapper, DefaultCandidate>
+    : Associator<typename Wrapper::inner_type, DefaultCandidate> {
+  using Inner = Associator<typename Wrapper::inner_type, DefaultCandidate>;
+  static typename Inner::type get(const Wrapper &h) noexcept { return Inner::get(h.inner()); }
+  static auto get(const Wrapper &h, const DefaultCandidate &c) noexcept
+      -> decltype(Inner::get(h.inner(), c)) {
+    return Inner::get(h.inner(), c);
   }
 };
 
