@@ -1,6 +1,6 @@
 # What `cmake --install` puts beside the targets' own rules, and the CPack
 # Debian packages built from it (scripts/package.sh): spawnguard-lint (component
-# lint: the binary and its check pages) and libspawnguard-dev (component dev:
+# lint: the binary, the clang-tidy plugin and the check pages) and libspawnguard-dev (component dev:
 # the runtime's headers, library, CMake package and monitoring files).
 include(GNUInstallDirs)
 
@@ -40,6 +40,9 @@ spawned tasks that wait on the network or a database with no deadline.")
 # clang's builtin headers (stddef.h, ...) are no library, so they are named.
 set(CPACK_DEBIAN_LINT_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_LINT_PACKAGE_DEPENDS "libclang-common-19-dev")
+# The clang-tidy plugin (lib/spawnguard/libSpawnguardTidyModule.so) is loaded by
+# clang-tidy-19, which the lint itself does not need.
+set(CPACK_DEBIAN_LINT_PACKAGE_SUGGESTS "clang-tidy-19")
 
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libspawnguard-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)

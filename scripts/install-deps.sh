@@ -9,6 +9,7 @@ packages=(
   cmake ninja-build ccache g++ pkg-config
   dpkg-dev file   # scripts/package.sh: CPack's Debian packages, dpkg-shlibdeps
   clang-19 libclang-19-dev llvm-19-dev lld-19 libclang-rt-19-dev
+  clang-tidy-19   # the clang-tidy plugin (analyzer/tidy/) is loaded and tested with it
   libboost1.81-dev libfmt-dev
   libasio-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev

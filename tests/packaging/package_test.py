@@ -86,7 +86,8 @@ class InstallTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         pages = [os.path.basename(p) for p in glob.glob(os.path.join(ARGS.source, "docs", "checks", "*.md"))]
         self.assertTrue(pages)
-        for path in ["bin/spawnguard-lint", "include/spawnguard/spawnguard.hpp", "lib/libspawnguard_runtime.a",
+        for path in ["bin/spawnguard-lint", "lib/spawnguard/libSpawnguardTidyModule.so",
+                     "include/spawnguard/spawnguard.hpp", "lib/libspawnguard_runtime.a",
                      "lib/cmake/spawnguard/spawnguardConfig.cmake", "lib/cmake/spawnguard/spawnguardTargets.cmake",
                      "share/spawnguard/monitoring/spawnguard-alerts.yaml",
                      *(f"share/doc/spawnguard-lint/checks/{page}" for page in pages)]:
@@ -127,6 +128,8 @@ class MetadataTest(unittest.TestCase):
     def test_lint_package_holds_the_binary_and_the_check_pages(self):
         files = contents(deb("spawnguard-lint"))
         self.assertIn("/usr/bin/spawnguard-lint", files)
+        self.assertIn("/usr/lib/spawnguard/libSpawnguardTidyModule.so", files)
+        self.assertIn("clang-tidy-19", field(deb("spawnguard-lint"), "Suggests"))
         pages = {os.path.basename(p) for p in glob.glob(os.path.join(ARGS.source, "docs", "checks", "*.md"))}
         self.assertTrue(pages)
         for page in pages:
@@ -175,6 +178,18 @@ class LintFromPackageTest(unittest.TestCase):
         result, expected, found = self.lint_fixture(REPORTED_FIXTURE)
         self.assertTrue(expected)
         self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertEqual(found, expected)
+
+    def test_unpacked_clang_tidy_plugin_reports_the_fixtures_finding(self):
+        plugin = os.path.join(self.root, "usr", "lib", "spawnguard", "libSpawnguardTidyModule.so")
+        path = os.path.join(ARGS.source, "fixtures", "analyzer", REPORTED_FIXTURE)
+        expected, _, flags = check_fixtures.expectations(path)
+        folder = os.path.join(ARGS.work, "tidy-db-" + os.path.basename(path))
+        check_fixtures.write_database(folder, {path: flags})
+        result = run(["clang-tidy-19", f"--load={plugin}", "-checks=-*,spawnguard-*", "-p", folder, path])
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        found = {(check, int(line), int(column)) for line, column, check in
+                 re.findall(r"^\S+:(\d+):(\d+): warning: .* \[(spawnguard-[\w-]+)\]$", result.stdout, re.MULTILINE)}
         self.assertEqual(found, expected)
 
     def test_clean_fixture_exits_0_with_no_finding(self):

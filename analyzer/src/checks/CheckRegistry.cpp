@@ -71,4 +71,22 @@ std::vector<std::unique_ptr<Check>> createChecks(const std::vector<std::string> 
   return checks;
 }
 
+std::vector<PendingFinding> runChecks(const std::vector<std::string> &names, clang::ASTContext &context,
+                                      const RecogniserNames &recognised, const TranslationUnitFacts &facts,
+                                      TranslationUnitAnalyses &analyses, bool strict) {
+  std::vector<PendingFinding> pending;
+  CheckContext checkContext{context, recognised, facts, analyses, strict,
+                            [&pending](PendingFinding finding) { pending.push_back(std::move(finding)); }};
+  std::vector<std::unique_ptr<Check>> checks = createChecks(names, checkContext);
+  clang::ast_matchers::MatchFinder finder;
+  for (const std::unique_ptr<Check> &check : checks) {
+    check->registerMatchers(finder);
+  }
+  finder.matchAST(context);
+  for (const std::unique_ptr<Check> &check : checks) {
+    check->onEndOfTranslationUnit();
+  }
+  return pending;
+}
+
 } // namespace spawnguard

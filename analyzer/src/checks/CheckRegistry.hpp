@@ -23,4 +23,12 @@ llvm::Expected<std::vector<std::string>> enabledChecks(const std::vector<std::st
 
 std::vector<std::unique_ptr<Check>> createChecks(const std::vector<std::string> &names, CheckContext &context);
 
+// Runs the named checks over a TU whose traversal scope is the user's code:
+// their matchers, then what each says at the end of the TU. Returns the
+// findings before suppression. Both drivers run checks through this:
+// spawnguard-lint and the clang-tidy plugin (analyzer/tidy/).
+std::vector<PendingFinding> runChecks(const std::vector<std::string> &names, clang::ASTContext &context,
+                                      const RecogniserNames &recognised, const TranslationUnitFacts &facts,
+                                      TranslationUnitAnalyses &analyses, bool strict);
+
 } // namespace spawnguard

@@ -46,20 +46,9 @@ public:
     context.setTraversalScope(UserDecls);
     RecogniserNames names = RecogniserNames::from(*Settings.Config);
     TranslationUnitFacts facts = TranslationUnitFacts::collect(context, names);
-    std::vector<PendingFinding> pending;
     TranslationUnitAnalyses analyses(context, names, facts, Settings.Strict);
-    CheckContext checkContext{context, names, facts, analyses, Settings.Strict,
-                              [&pending](PendingFinding finding) { pending.push_back(std::move(finding)); }};
-    std::vector<std::unique_ptr<Check>> checks = createChecks(Settings.EnabledChecks, checkContext);
-    clang::ast_matchers::MatchFinder finder;
-    for (const std::unique_ptr<Check> &check : checks) {
-      check->registerMatchers(finder);
-    }
-    finder.matchAST(context);
-    for (const std::unique_ptr<Check> &check : checks) {
-      check->onEndOfTranslationUnit();
-    }
-    for (const PendingFinding &finding : pending) {
+    for (const PendingFinding &finding :
+         runChecks(Settings.EnabledChecks, context, names, facts, analyses, Settings.Strict)) {
       keep(finding);
     }
     if (Settings.Summarise) {
