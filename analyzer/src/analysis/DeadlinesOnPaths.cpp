@@ -62,6 +62,9 @@ bool DeadlinesOnPaths::armsDeadline(const clang::FunctionDecl *function, const c
 
 DeadlineOnPath DeadlinesOnPaths::at(const clang::FunctionDecl *function, const clang::Expr *site,
                                     const clang::ValueDecl *object) {
+  if (object != nullptr && Waits.keepsTimeoutOption(object)) {
+    return {DeadlineState::Set, {}};
+  }
   const clang::Stmt *body = nullptr;
   const clang::CFG *graph = Graphs.graphOf(function, body);
   if (graph == nullptr) {

@@ -56,6 +56,18 @@ const clang::Expr *objectOf(const clang::CallExpr *call) {
   return nullptr;
 }
 
+// ws.set_option(websocket::stream_base::timeout::suggested(...)): a WebSocket
+// stream's timeout option (handshake and idle timeouts, kept by the stream).
+bool setsTimeoutOption(const clang::CallExpr *call) {
+  const clang::FunctionDecl *callee = call->getDirectCallee();
+  if (callee == nullptr || identifierOf(callee) != "set_option" || call->getNumArgs() == 0 ||
+      !inAsioNamespace(callee)) {
+    return false;
+  }
+  const clang::CXXRecordDecl *option = recordOf(call->getArg(call->getNumArgs() - 1)->getType());
+  return option != nullptr && NameList::qualifiedName(option) == "boost::beast::websocket::stream_base::timeout";
+}
+
 // Calls that end a database wait from another thread or handler.
 bool interruptsQuery(const clang::CallExpr *call) {
   llvm::StringRef name = identifierOf(call->getDirectCallee());
@@ -192,9 +204,8 @@ bool WaitRecogniser::isDeadline(const clang::CallExpr *call) const {
   // Beast's stream timeouts, whichever layer (tcp_stream, ssl_stream's lowest layer) declares them,
   // and a websocket stream's timeout option (idle timeout with pings).
   llvm::StringRef name = identifierOf(callee);
-  if (name == "set_option" && call->getNumArgs() > 0 && inAsioNamespace(callee)) {
-    const clang::CXXRecordDecl *option = recordOf(call->getArg(call->getNumArgs() - 1)->getType());
-    return option != nullptr && NameList::qualifiedName(option) == "boost::beast::websocket::stream_base::timeout";
+  if (name == "set_option") {
+    return setsTimeoutOption(call);
   }
   return (name == "expires_after" || name == "expires_at") && inAsioNamespace(callee) &&
          !isTimerType(objectOf(call) != nullptr ? objectOf(call)->getType() : clang::QualType());
@@ -305,6 +316,42 @@ bool WaitRecogniser::isWatchdogTimer(const clang::FieldDecl *timer, const clang:
   }
   known->second = watched;
   return watched;
+}
+
+bool WaitRecogniser::keepsTimeoutOption(const clang::ValueDecl *object) const {
+  const auto *stream = llvm::dyn_cast_or_null<clang::FieldDecl>(object);
+  const auto *owner = stream != nullptr ? llvm::dyn_cast<clang::CXXRecordDecl>(stream->getParent()) : nullptr;
+  if (owner == nullptr) {
+    return false;
+  }
+  auto [known, inserted] = TimeoutOptions.try_emplace(stream, false);
+  if (!inserted) {
+    return known->second;
+  }
+  auto sets = [&](const clang::FunctionDecl *method) {
+    const clang::FunctionDecl *definition = projectDefinition(method);
+    return definition != nullptr && definition->getBody() != nullptr &&
+           anyNode(definition->getBody(), false, [&](const clang::Stmt *node) {
+             const auto *call = llvm::dyn_cast<clang::CallExpr>(node);
+             return call != nullptr && setsTimeoutOption(call) && deadlineObject(call) == stream;
+           });
+  };
+  // Every method, member function templates included (run(http::request<Body, Allocator>)
+  // accepting an upgrade): their instantiations are resolved calls, their patterns may be.
+  bool keeps = false;
+  for (const clang::Decl *member : owner->decls()) {
+    if (const auto *method = llvm::dyn_cast<clang::CXXMethodDecl>(member)) {
+      keeps = sets(method);
+    } else if (const auto *pattern = llvm::dyn_cast<clang::FunctionTemplateDecl>(member)) {
+      keeps = sets(pattern->getTemplatedDecl()) ||
+              llvm::any_of(pattern->specializations(), [&](const clang::FunctionDecl *made) { return sets(made); });
+    }
+    if (keeps) {
+      break;
+    }
+  }
+  known->second = keeps;
+  return keeps;
 }
 
 } // namespace spawnguard

@@ -66,12 +66,19 @@ public:
   // watchdog's expiry is the deadline.
   bool movesWatchdogExpiry(const clang::CallExpr *call, const clang::ValueDecl *object = nullptr) const;
 
+  // A WebSocket stream member whose class sets its timeout option somewhere
+  // (ws_.set_option(stream_base::timeout::suggested(role)) in the method that
+  // accepts): the option stays on the stream for its life, so every wait on
+  // it has a deadline, whichever task makes the wait.
+  bool keepsTimeoutOption(const clang::ValueDecl *object) const;
+
 private:
   // Whether some code of the timer's class waits on it and then ends waits on object.
   bool isWatchdogTimer(const clang::FieldDecl *timer, const clang::ValueDecl *object) const;
 
   const RecogniserNames &Names;
   mutable std::map<std::pair<const clang::FieldDecl *, const clang::ValueDecl *>, bool> Watchdogs;
+  mutable std::map<const clang::FieldDecl *, bool> TimeoutOptions;
 };
 
 } // namespace spawnguard
