@@ -16,7 +16,8 @@ calls across them, or, with --no-cross-tu, must not report the (cross-tu)
 expectations. --shards N lints the files in N shards (--summaries-dir) and
 checks what --merge reports.
 
-usage: check_fixtures.py --lint BIN --work DIR [--jobs N] [--project [--no-cross-tu | --shards N]] FIXTURE_DIR...
+usage: check_fixtures.py --lint BIN --work DIR [--jobs N] [--project [--no-cross-tu | --shards N]]
+                         [--save-findings FILE] FIXTURE_DIR...
 """
 import argparse
 import json
@@ -100,6 +101,8 @@ def main():
     parser.add_argument("--project", action="store_true", help="the files are one program")
     parser.add_argument("--no-cross-tu", action="store_true", help="lint each file alone (with --project)")
     parser.add_argument("--shards", type=int, default=0, help="lint in N shards and merge (with --project)")
+    parser.add_argument("--save-findings", metavar="FILE",
+                        help="also write the lint's findings (jsonl, absolute paths) to FILE, for tidy_parity.py")
     parser.add_argument("dirs", nargs="+")
     args = parser.parse_args()
     if (args.no_cross_tu or args.shards) and not args.project:
@@ -129,10 +132,16 @@ def main():
         return 1
 
     actual = {path: set() for path in files}
+    saved = []
     for line in result.stdout.splitlines():
         finding = json.loads(line)
         path = finding["file"] if os.path.isabs(finding["file"]) else os.path.join(root, finding["file"])
         actual.setdefault(path, set()).add((finding["check"], finding["line"], finding["column"]))
+        finding["file"] = path
+        saved.append(json.dumps(finding))
+    if args.save_findings:
+        with open(args.save_findings, "w", encoding="utf-8") as out:
+            out.write("".join(line + "\n" for line in saved))
 
     failures = 0
     reported = clean = 0

@@ -5,7 +5,13 @@ the same (check, line, column) set as spawnguard-lint --no-cross-tu. Both run
 on the same generated compile database (tests/tools/check_fixtures.py); the
 fixtures' own expectations are printed beside any difference.
 
-usage: tidy_parity.py --lint BIN --plugin SO --clang-tidy BIN --work DIR [--jobs N] FIXTURE_DIR...
+The lint's side is either run here (--lint BIN) or read from the findings the
+fixtures test saved from its own run of the same files (--lint-findings FILE,
+check_fixtures.py --save-findings): in the suite the fixtures are parsed once
+per driver, not twice by the lint.
+
+usage: tidy_parity.py (--lint BIN | --lint-findings FILE) --plugin SO [--clang-tidy BIN] --work DIR
+                      [--jobs N] FIXTURE_DIR...
 """
 import argparse
 import concurrent.futures
@@ -43,6 +49,22 @@ def tidy_findings(clang_tidy, plugin, database, files):
     return found, problems
 
 
+def saved_findings(path, files):
+    """The findings check_fixtures.py --save-findings wrote for FILES; ({path: findings}, problems)."""
+    try:
+        with open(path, encoding="utf-8") as saved:
+            lines = saved.read().splitlines()
+    except OSError as error:
+        return {}, [f"cannot read the lint's saved findings {path}: {error.strerror} "
+                    "(run the fixtures test first: check_fixtures.py --save-findings)"]
+    found = {}
+    for line in lines:
+        finding = json.loads(line)
+        found.setdefault(finding["file"], set()).add((finding["check"], finding["line"], finding["column"]))
+    outside = sorted(set(found) - set(files))
+    return found, [f"saved findings {path} name files outside these fixtures: {outside[:3]}"] if outside else []
+
+
 def lint_findings(lint, database, root, jobs, files):
     """Runs spawnguard-lint --no-cross-tu on FILES; returns ({path: findings}, problems)."""
     command = [lint, "-p", database, "--jobs", str(jobs), "--no-cross-tu", "--format", "jsonl", "--root", root,
@@ -60,7 +82,9 @@ def lint_findings(lint, database, root, jobs, files):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--lint", required=True)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--lint", help="run spawnguard-lint --no-cross-tu on the fixtures")
+    source.add_argument("--lint-findings", metavar="FILE", help="the fixtures test's saved findings")
     parser.add_argument("--plugin", required=True)
     parser.add_argument("--clang-tidy", default="clang-tidy-19")
     parser.add_argument("--work", required=True, help="folder for the generated compile database")
@@ -77,7 +101,10 @@ def main():
     check_fixtures.write_database(args.work, {path: flags for path, (_, _, flags) in cases.items()})
     root = os.path.commonpath(files) if len(files) > 1 else os.path.dirname(files[0])
 
-    linted, problems = lint_findings(args.lint, args.work, root, args.jobs, files)
+    if args.lint_findings:
+        linted, problems = saved_findings(args.lint_findings, files)
+    else:
+        linted, problems = lint_findings(args.lint, args.work, root, args.jobs, files)
     tidied = {}
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         shares = [files[index::args.jobs] for index in range(args.jobs) if files[index::args.jobs]]
