@@ -34,6 +34,16 @@ BeastStream beastStreamKind(clang::QualType type) {
   return BeastStream::No;
 }
 
+// The smart pointer `*pointer` dereferences (unique_ptr, shared_ptr: any
+// class's unary operator*), or null.
+const clang::Expr *smartPointerDereferenced(const clang::Expr *expr) {
+  const auto *call = llvm::dyn_cast<clang::CXXOperatorCallExpr>(expr->IgnoreParenImpCasts());
+  if (call == nullptr || call->getOperator() != clang::OO_Star || call->getNumArgs() != 1) {
+    return nullptr;
+  }
+  return call->getArg(0);
+}
+
 // Whether naming expr again has no effect of its own: variables, members,
 // this, and dereferences of those.
 bool isPlainName(const clang::Expr *expr) {
@@ -47,6 +57,9 @@ bool isPlainName(const clang::Expr *expr) {
   if (const auto *deref = llvm::dyn_cast<clang::UnaryOperator>(expr)) {
     return deref->getOpcode() == clang::UO_Deref && isPlainName(deref->getSubExpr());
   }
+  if (const clang::Expr *pointer = smartPointerDereferenced(expr)) {
+    return isPlainName(pointer);
+  }
   return false;
 }
 
@@ -54,22 +67,25 @@ bool isPlainName(const clang::Expr *expr) {
 // way up passes a loop, a label or a lambda (inserting before it would not run
 // before each wait).
 const clang::Stmt *statementInBlock(clang::ASTContext &context, const clang::Stmt *node) {
-  const clang::Stmt *current = node;
+  const clang::Stmt *statement = node;
+  clang::DynTypedNode current = clang::DynTypedNode::create(*node);
   while (true) {
-    clang::DynTypedNodeList parents = context.getParents(*current);
+    clang::DynTypedNodeList parents = context.getParents(current);
     if (parents.empty()) {
       return nullptr;
     }
-    const auto *parent = parents[0].get<clang::Stmt>();
-    if (parent == nullptr) {
-      return nullptr;
-    }
-    if (llvm::isa<clang::CompoundStmt>(parent)) {
-      return current;
-    }
-    if (llvm::isa<clang::ForStmt, clang::WhileStmt, clang::DoStmt, clang::CXXForRangeStmt, clang::SwitchCase,
-                  clang::LabelStmt, clang::LambdaExpr, clang::CoroutineBodyStmt>(parent)) {
-      return nullptr;
+    clang::DynTypedNode parent = parents[0];
+    if (const auto *stmt = parent.get<clang::Stmt>()) {
+      if (llvm::isa<clang::CompoundStmt>(stmt)) {
+        return statement;
+      }
+      if (llvm::isa<clang::ForStmt, clang::WhileStmt, clang::DoStmt, clang::CXXForRangeStmt, clang::SwitchCase,
+                    clang::LabelStmt, clang::LambdaExpr, clang::CoroutineBodyStmt>(stmt)) {
+        return nullptr;
+      }
+      statement = stmt;
+    } else if (parent.get<clang::VarDecl>() == nullptr) {
+      return nullptr; // a variable's initializer goes on up to its declaration; anything else is no statement
     }
     current = parent;
   }
@@ -88,6 +104,9 @@ std::optional<StreamText> streamText(const clang::Expr *stream, bool arrow, cons
   if (const auto *deref = llvm::dyn_cast<clang::UnaryOperator>(stream->IgnoreParens());
       deref != nullptr && deref->getOpcode() == clang::UO_Deref) {
     stream = deref->getSubExpr()->IgnoreImplicit();
+    arrow = true;
+  } else if (const clang::Expr *pointer = smartPointerDereferenced(stream)) {
+    stream = pointer->IgnoreImplicit();
     arrow = true;
   }
   clang::CharSourceRange range = clang::CharSourceRange::getTokenRange(stream->getSourceRange());

@@ -48,13 +48,17 @@ std::optional<FindingFix> instrumentSpawn(clang::ASTContext &context, const Spaw
                                           const std::string &site) {
   const auto *call = llvm::dyn_cast_or_null<clang::CallExpr>(spawn.Anchor);
   std::optional<std::pair<llvm::StringRef, unsigned>> wrapper = wrapperFor(spawn.Callee);
-  if (spawn.Kind != SpawnKind::Call || call == nullptr || !wrapper || call->getNumArgs() != wrapper->second) {
+  if (spawn.Kind != SpawnKind::Call || call == nullptr || !wrapper) {
     return std::nullopt;
   }
+  // The arguments written (Asio adds defaulted constraint parameters): with
+  // Asio's default token left out, co_spawn(ex, work), the wrapper wants one.
+  unsigned written = 0;
   for (const clang::Expr *argument : call->arguments()) {
-    if (llvm::isa<clang::CXXDefaultArgExpr>(argument)) {
-      return std::nullopt; // co_spawn(ex, work) with Asio's default token: the wrapper wants one
-    }
+    written += llvm::isa<clang::CXXDefaultArgExpr>(argument) ? 0 : 1;
+  }
+  if (written != wrapper->second) {
+    return std::nullopt;
   }
   const clang::SourceManager &sources = context.getSourceManager();
   const clang::LangOptions &language = context.getLangOpts();
