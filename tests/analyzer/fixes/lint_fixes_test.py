@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """spawnguard-lint's fix-its end to end (docs/fixes.md): the fixtures in
 fixtures/analyzer/fixes/ copied to a temporary folder, linted once with
---export-fixes (and SARIF), the export applied with clang-apply-replacements,
-a second copy fixed with --fix, then the fixed copy linted again with --fix:
+--fix, --export-fixes and SARIF, the export applied to a second copy with
+clang-apply-replacements, then that copy linted again with --fix:
 deadline findings gone, spawns reported as counted by spawnguard but not
 limited, nothing left to change, and every file still compiles. Each lint run
-takes the fixtures together (--jobs 2), so the class parses each file three times.
+takes the fixtures together (--jobs 2), so the class parses each file twice.
 
 Fixture annotations, besides check_fixtures.py's `expect:` forms:
   // after-fix: CHECK CALLEE    a finding the fixed file must still produce
@@ -92,17 +92,21 @@ class AppliedFixesTest(unittest.TestCase):
         cls.exported = Copy(cls.folder, "exported")
         cls.fixed = Copy(cls.folder, "fixed")
         cls.original = cls.exported.contents()
+        # One run on the "fixed" copy fixes it in place and exports the same
+        # fixes; the export, moved to the "exported" copy, is applied there.
         fixes_folder = os.path.join(cls.folder, "fixes")
         os.makedirs(fixes_folder)
-        cls.fixes_file = os.path.join(fixes_folder, "fixes.yaml")
+        export_file = os.path.join(cls.folder, "fixes.yaml")
         sarif_file = os.path.join(cls.folder, "findings.sarif")
-        cls.exported.lint("--format", "sarif", "-o", sarif_file, "--export-fixes", cls.fixes_file)
+        cls.fix_run = cls.fixed.lint("--fix", "--export-fixes", export_file, "--format", "sarif", "-o", sarif_file)
         with open(sarif_file, encoding="utf-8") as sarif:
             cls.sarif_results = json.load(sarif)["runs"][0]["results"]
-        with open(cls.fixes_file, encoding="utf-8") as export:
-            cls.export = yaml.safe_load(export)
+        with open(export_file, encoding="utf-8") as export:
+            text = export.read()
+        cls.export = yaml.safe_load(text)
+        with open(os.path.join(fixes_folder, "fixes.yaml"), "w", encoding="utf-8") as moved:
+            moved.write(text.replace(cls.fixed.root + "/", cls.exported.root + "/"))
         cls.apply = subprocess.run([APPLY, fixes_folder], capture_output=True, text=True, timeout=300)
-        cls.fix_run = cls.fixed.lint("--fix", "--format", "jsonl")
         cls.after_apply = cls.exported.contents()
         # The fixed files linted again, with --fix: what is left, and nothing to change.
         cls.relint = jsonl(cls.exported.lint("--fix", "--format", "jsonl"))
@@ -149,7 +153,7 @@ class AppliedFixesTest(unittest.TestCase):
             replacement["FilePath"] for diagnostic in self.export["Diagnostics"]
             for replacement in diagnostic["DiagnosticMessage"]["Replacements"]
             if INCLUDE in replacement["ReplacementText"])
-        self.assertEqual(includes, {self.exported.path(name): 1 for name in
+        self.assertEqual(includes, {self.fixed.path(name): 1 for name in
                                     ("callback_session_and_posts.cpp", "coro_http_session.cpp", "tls_session.cpp")})
 
     def test_fixes_leave_each_file_as_its_fixed_twin_says(self):
