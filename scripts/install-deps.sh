@@ -10,6 +10,7 @@ packages=(
   dpkg-dev file   # scripts/package.sh: CPack's Debian packages, dpkg-shlibdeps
   clang-19 libclang-19-dev llvm-19-dev lld-19 libclang-rt-19-dev
   clang-tidy-19   # the clang-tidy plugin (analyzer/tidy/) is loaded and tested with it
+  clang-tools-19  # clang-apply-replacements-19: tests/analyzer/fixes/ applies --export-fixes with it
   libboost1.81-dev libfmt-dev
   libasio-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev

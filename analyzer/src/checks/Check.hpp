@@ -28,6 +28,7 @@ struct PendingFinding {
   std::vector<PendingNote> Notes;
   std::string Function; // the enclosing function, for line-independent baseline keys
   std::string Callee;   // the spawned (or detached) callee, likewise
+  const clang::Expr *Subject = nullptr; // the spawn or wait the finding is about (for fix-its)
 };
 
 // What a check may read and where it reports.

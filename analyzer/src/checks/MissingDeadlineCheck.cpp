@@ -56,6 +56,7 @@ void MissingDeadlineCheck::onEndOfTranslationUnit() {
     finding.Notes.push_back({wait.Location, fixNote(wait.Kind)});
     finding.Function = describeFunction(found.Wait->Function);
     finding.Callee = wait.Callee;
+    finding.Subject = wait.Call;
     Context.Report(std::move(finding));
   }
 }

@@ -34,6 +34,7 @@ void UnboundedSpawnCheck::onEndOfTranslationUnit() {
     finding.Notes.push_back({spawn.Location, BoundItNote});
     finding.Function = describeFunction(spawn.Context);
     finding.Callee = spawn.Callee;
+    finding.Subject = spawn.Anchor;
     Context.Report(std::move(finding));
   }
 }

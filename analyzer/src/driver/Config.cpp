@@ -10,6 +10,22 @@
 
 
 namespace llvm::yaml {
+template <> struct ScalarEnumerationTraits<spawnguard::SpawnFixTarget> {
+  static void enumeration(IO &io, spawnguard::SpawnFixTarget &target) {
+    io.enumCase(target, "none", spawnguard::SpawnFixTarget::None);
+    io.enumCase(target, "spawnguard", spawnguard::SpawnFixTarget::Spawnguard);
+  }
+};
+template <> struct ScalarTraits<spawnguard::DeadlineFixSeconds> {
+  static void output(const spawnguard::DeadlineFixSeconds &seconds, void *, raw_ostream &out) { out << seconds.Value; }
+  static StringRef input(StringRef text, void *, spawnguard::DeadlineFixSeconds &seconds) {
+    if (text.getAsInteger(10, seconds.Value) || seconds.Value < 1 || seconds.Value > 86400) {
+      return "not a whole number of seconds from 1 to 86400";
+    }
+    return {};
+  }
+  static QuotingType mustQuote(StringRef) { return QuotingType::None; }
+};
 template <> struct MappingTraits<spawnguard::ConfigFile> {
   static void mapping(IO &io, spawnguard::ConfigFile &config) {
     io.mapOptional("checks", config.Checks);
@@ -20,6 +36,8 @@ template <> struct MappingTraits<spawnguard::ConfigFile> {
     io.mapOptional("deadline-functions", config.DeadlineFunctions);
     io.mapOptional("strict", config.Strict);
     io.mapOptional("skip-paths", config.SkipPaths);
+    io.mapOptional("fix-spawn-through", config.FixSpawnThrough);
+    io.mapOptional("fix-deadline-seconds", config.FixDeadlineSeconds);
   }
 };
 } // namespace llvm::yaml
@@ -29,7 +47,8 @@ namespace {
 
 constexpr const char *ConfigFileName = ".spawnguard.yaml";
 constexpr const char *KnownKeys = "checks, spawn-functions, bound-functions, bounded-spawn-functions, "
-                                  "wait-functions, deadline-functions, strict, skip-paths";
+                                  "wait-functions, deadline-functions, strict, skip-paths, fix-spawn-through, "
+                                  "fix-deadline-seconds";
 
 // The first diagnostic YAML I/O reports, kept to build one clear error.
 struct FirstYamlError {
@@ -90,6 +109,10 @@ llvm::Expected<ConfigFile> parseConfigText(llvm::StringRef text, llvm::StringRef
     os << "bad value for key '" << key << "': " << what;
     if (key == "strict") {
       os << " (expected true or false)";
+    } else if (key == "fix-spawn-through") {
+      os << " (expected spawnguard or none)";
+    } else if (key == "fix-deadline-seconds") {
+      os << " (expected e.g. 30)";
     } else if (!key.empty()) {
       os << " (expected a list of strings, e.g. ['::ns::name'])";
     }

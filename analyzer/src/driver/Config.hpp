@@ -12,6 +12,15 @@
 
 namespace spawnguard {
 
+// fix-spawn-through: what the unbounded-spawn fix rewrites a spawn into
+// (none: no fix; the fix adds a dependency on the runtime, so it is opt-in).
+enum class SpawnFixTarget { None, Spawnguard };
+
+// fix-deadline-seconds: the expiry the missing-deadline fix sets, 1 to 86400.
+struct DeadlineFixSeconds {
+  unsigned Value = 30;
+};
+
 // One configuration file as written. Every key is optional.
 struct ConfigFile {
   std::string Path; // where it was read from ("" for the built-in default)
@@ -25,6 +34,9 @@ struct ConfigFile {
   std::optional<bool> Strict;
   // Globs over repo-relative paths: files there are neither linted nor reported.
   std::vector<std::string> SkipPaths;
+  // Fix-its (docs/fixes.md).
+  SpawnFixTarget FixSpawnThrough = SpawnFixTarget::None;
+  DeadlineFixSeconds FixDeadlineSeconds;
 };
 
 // Parses a configuration file. The error names the file, line, column and key.

@@ -6,6 +6,8 @@
 #include "driver/Config.hpp"
 #include "driver/Options.hpp"
 #include "driver/TranslationUnitLint.hpp"
+#include "fixes/FixOptions.hpp"
+#include "fixes/FixStage.hpp"
 #include "output/Baseline.hpp"
 #include "output/FindingWriters.hpp"
 #include "output/RepoPaths.hpp"
@@ -161,6 +163,9 @@ int report(std::vector<Finding> findings, const std::string &root) {
     size_t known = baseline->removeKnown(findings, root);
     llvm::errs() << "spawnguard-lint: " << known << " finding(s) already in the baseline\n";
   }
+  if (llvm::Error fixed = exportAndApplyFixes(findings)) {
+    return fail(llvm::toString(std::move(fixed)), "pass a writable path to --export-fixes, or make the sources writable");
+  }
   return writeFindings(findings, root);
 }
 
@@ -211,6 +216,10 @@ int runDriver(int argc, const char **argv) {
       llvm::outs() << check.Name << "\n    " << check.Description << "\n";
     }
     return NoFindings;
+  }
+  if (std::optional<std::string> conflict =
+          options::fixOptionsConflict(!options::Merge.empty(), !options::SummariesDir.empty())) {
+    return fail(*conflict, "run --fix / --export-fixes on a whole run: spawnguard-lint -p BUILD_DIR [FILES...]");
   }
   if (!options::Merge.empty()) {
     if (!options::SummariesDir.empty() || !options::SourcePaths.empty() || options::NoCrossTranslationUnit) {

@@ -4,6 +4,7 @@
 #include "analysis/AstNavigation.hpp"
 #include "analysis/TranslationUnitFacts.hpp"
 #include "checks/CheckRegistry.hpp"
+#include "fixes/FixCollector.hpp"
 #include "output/ClangStyleRenderer.hpp"
 #include "output/NolintFilter.hpp"
 #include "output/SourceLocate.hpp"
@@ -47,9 +48,9 @@ public:
     RecogniserNames names = RecogniserNames::from(*Settings.Config);
     TranslationUnitFacts facts = TranslationUnitFacts::collect(context, names);
     TranslationUnitAnalyses analyses(context, names, facts, Settings.Strict);
-    for (const PendingFinding &finding :
-         runChecks(Settings.EnabledChecks, context, names, facts, analyses, Settings.Strict)) {
-      keep(finding);
+    FixCollector fixes(context, facts, *Settings.Config);
+    for (PendingFinding &finding : runChecks(Settings.EnabledChecks, context, names, facts, analyses, Settings.Strict)) {
+      keep(finding, fixes);
     }
     if (Settings.Summarise) {
       Result.Summary = buildSummary(context, facts, analyses);
@@ -58,7 +59,7 @@ public:
   }
 
 private:
-  void keep(const PendingFinding &pending) {
+  void keep(PendingFinding &pending, FixCollector &fixes) {
     clang::SourceManager &sources = Compiler.getSourceManager();
     if (pending.Location.isInvalid() || inSystemHeader(sources, pending.Location)) {
       return;
@@ -69,6 +70,7 @@ private:
       return;
     }
     Finding finding;
+    finding.Fix = fixes.fixFor(pending); // before rendering: a fix may add a note
     finding.Check = pending.Check;
     finding.Message = pending.Message;
     finding.Where = locate(sources, pending.Location);

@@ -2,6 +2,9 @@
 // de-duplication, baselines and every output format.
 #pragma once
 
+#include "fixes/FindingFix.hpp"
+
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -30,6 +33,7 @@ struct Finding {
   std::string Callee;     // e.g. "boost::asio::co_spawn"
   std::string Rendered;   // clang-style text with notes and source lines
   std::string RenderedInColour;
+  std::optional<FindingFix> Fix; // the mechanical fix, when one is offered (docs/fixes.md)
 
   bool operator<(const Finding &other) const {
     return std::tie(Where.File, Where.Line, Where.Column, Check, Message) <

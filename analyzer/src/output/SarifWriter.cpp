@@ -2,6 +2,7 @@
 // CWE-770, repo-relative URIs under %SRCROOT%, regions, related locations for
 // the notes, and partialFingerprints.
 #include "checks/CheckRegistry.hpp"
+#include "fixes/SarifFixes.hpp"
 #include "output/FindingWriters.hpp"
 #include "output/RepoPaths.hpp"
 
@@ -66,7 +67,7 @@ void writeSarif(llvm::raw_ostream &out, const std::vector<Finding> &findings, co
                                            {"physicalLocation", physicalLocation(note.Where, root)},
                                            {"message", llvm::json::Object{{"text", note.Message}}}});
     }
-    results.push_back(llvm::json::Object{
+    llvm::json::Object result{
         {"ruleId", finding.Check},
         {"ruleIndex", ruleIndex(finding.Check)},
         {"level", "warning"},
@@ -74,7 +75,13 @@ void writeSarif(llvm::raw_ostream &out, const std::vector<Finding> &findings, co
         {"locations", llvm::json::Array{llvm::json::Object{{"physicalLocation", physicalLocation(finding.Where, root)}}}},
         {"relatedLocations", std::move(related)},
         {"partialFingerprints", llvm::json::Object{{"spawnguardKey/v1", prints[index]}}},
-    });
+    };
+    if (finding.Fix) {
+      result["fixes"] = sarifFixes(*finding.Fix, [&](const std::string &file) {
+        return std::move(*physicalLocation({file, 0, 0}, root).getObject("artifactLocation"));
+      });
+    }
+    results.push_back(std::move(result));
   }
   llvm::json::Object driver{{"name", "spawnguard-lint"},
                             {"version", SPAWNGUARD_VERSION},

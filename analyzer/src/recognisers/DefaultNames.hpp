@@ -47,7 +47,8 @@ inline constexpr const char *BoundedSpawnFunctions = "";
 // spawnguard's own wrappers: a spawn like any other, bounded only when an
 // admission is taken first (Site::try_admit) or the site's limit is set in the
 // code; otherwise counted by the guard but not limited.
-inline constexpr const char *GuardedSpawnFunctions = "::spawnguard::co_spawn;::spawnguard::spawn;::spawnguard::post";
+inline constexpr const char *GuardedSpawnFunctions =
+    "::spawnguard::co_spawn;::spawnguard::spawn;::spawnguard::post;::spawnguard::dispatch;::spawnguard::defer";
 
 // Thread detach, for spawnguard-detached-thread (C++ Core Guidelines CP.26).
 inline constexpr const char *DetachFunctions =
