@@ -1,6 +1,7 @@
 // Writing and reading summary files, with the version and source-hash checks.
 #include "summary/SummaryFile.hpp"
 
+#include "output/AtomicOutput.hpp"
 #include "summary/SummaryJson.hpp"
 
 #include <llvm/ADT/StringExtras.h>
@@ -91,13 +92,8 @@ llvm::Error writeSummaryFile(const std::string &path, const TranslationUnitSumma
                         {"version", SummaryFormatVersion},
                         {"sources", std::move(sources)},
                         {"summary", toJSON(summary)}};
-  std::error_code error;
-  llvm::raw_fd_ostream out(path, error, llvm::sys::fs::OF_Text);
-  if (error) {
-    return llvm::createStringError(error, "cannot write summary '%s': %s", path.c_str(), error.message().c_str());
-  }
-  out << llvm::formatv("{0:1}", json::Value(std::move(document))) << "\n";
-  return llvm::Error::success();
+  json::Value value(std::move(document));
+  return writeFileAtomically(path, "summary", [&](llvm::raw_ostream &out) { out << llvm::formatv("{0:1}", value) << "\n"; });
 }
 
 llvm::Expected<TranslationUnitSummary> readSummaryFile(const std::string &path) {
