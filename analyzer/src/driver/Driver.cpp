@@ -414,6 +414,7 @@ int runDriver(int argc, const char **argv) {
       llvm::sys::fs::make_absolute(absolute);
       shard.DatabaseFiles.push_back(std::string(absolute));
     }
+    std::sort(shard.DatabaseFiles.begin(), shard.DatabaseFiles.end());
     shard.Units = toLint;
     return writeSummaries(results, std::move(shard));
   }

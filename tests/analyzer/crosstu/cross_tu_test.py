@@ -158,9 +158,18 @@ class CrossTranslationUnitTest(unittest.TestCase):
         self.assertEqual((again.returncode, again.stdout), (0, ""), again.stderr)
 
     def test_a_shard_prints_nothing_and_writes_one_summary_per_file_where_it_was_told(self):
-        names = sorted(name for folder in self.shards for name in os.listdir(folder))
+        names = sorted(name for folder in self.shards for name in os.listdir(folder) if name != "shard.json")
         self.assertEqual(len(names), len(self.project.files))
         self.assertTrue(all(name.endswith(".summary.json") for name in names))
+
+    def test_each_shard_records_the_database_and_what_it_linted(self):
+        linted = []
+        for folder in self.shards:
+            with open(os.path.join(folder, "shard.json")) as source:
+                manifest = json.load(source)
+            self.assertEqual(sorted(manifest["database-files"]), self.project.files)
+            linted += manifest["units"]
+        self.assertEqual(sorted(linted), self.project.files)
 
 
 class BadSummaryTest(unittest.TestCase):
