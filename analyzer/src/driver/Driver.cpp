@@ -409,13 +409,24 @@ int runDriver(int argc, const char **argv) {
     llvm::sys::path::append(databasePath, "compile_commands.json");
     llvm::sys::fs::make_absolute(databasePath);
     shard.Database = std::string(databasePath);
-    for (const std::string &file : database->getAllFiles()) {
+    // One spelling per file ("src/./a.cpp" is "src/a.cpp"), so the merge can
+    // match what shards linted against what the database lists.
+    auto normalised = [](llvm::StringRef file) {
       llvm::SmallString<256> absolute(file);
       llvm::sys::fs::make_absolute(absolute);
-      shard.DatabaseFiles.push_back(std::string(absolute));
+      llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+      return std::string(absolute);
+    };
+    for (const std::string &file : database->getAllFiles()) {
+      shard.DatabaseFiles.push_back(normalised(file));
     }
     std::sort(shard.DatabaseFiles.begin(), shard.DatabaseFiles.end());
-    shard.Units = toLint;
+    for (const std::string &file : toLint) {
+      shard.Units.push_back({normalised(file), summaryFileName(file)});
+    }
+    for (std::string &file : shard.Skipped) {
+      file = normalised(file);
+    }
     return writeSummaries(results, std::move(shard));
   }
   if (!options::NoCrossTranslationUnit) {

@@ -2,7 +2,6 @@
 #include "summary/ShardManifest.hpp"
 
 #include "output/AtomicOutput.hpp"
-#include "summary/SummaryFile.hpp"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/FormatVariadic.h>
@@ -47,14 +46,35 @@ bool readStrings(const json::Object &object, llvm::StringRef key, std::vector<st
   return true;
 }
 
+bool readUnits(const json::Object &object, std::vector<ShardUnit> &into) {
+  const json::Array *array = object.getArray("units");
+  if (array == nullptr) {
+    return false;
+  }
+  for (const json::Value &value : *array) {
+    const json::Object *unit = value.getAsObject();
+    std::optional<llvm::StringRef> file = unit != nullptr ? unit->getString("file") : std::nullopt;
+    std::optional<llvm::StringRef> summary = unit != nullptr ? unit->getString("summary") : std::nullopt;
+    if (!file || !summary) {
+      return false;
+    }
+    into.push_back({file->str(), summary->str()});
+  }
+  return true;
+}
+
 } // namespace
 
 llvm::Error writeShardManifest(const std::string &folder, const ShardManifest &manifest) {
+  json::Array units;
+  for (const ShardUnit &unit : manifest.Units) {
+    units.push_back(json::Object{{"file", unit.File}, {"summary", unit.Summary}});
+  }
   json::Value document(json::Object{{"format", FormatName},
                                     {"version", FormatVersion},
                                     {"database", manifest.Database},
                                     {"database-files", manifest.DatabaseFiles},
-                                    {"units", manifest.Units},
+                                    {"units", std::move(units)},
                                     {"skipped", manifest.Skipped}});
   return writeFileAtomically(manifestPath(folder), "shard manifest",
                              [&](llvm::raw_ostream &out) { out << llvm::formatv("{0:1}", document) << "\n"; });
@@ -81,7 +101,7 @@ llvm::Expected<ShardManifest> readShardManifest(const std::string &folder) {
   ShardManifest manifest;
   std::optional<llvm::StringRef> database = document->getString("database");
   if (!database || !readStrings(*document, "database-files", manifest.DatabaseFiles) ||
-      !readStrings(*document, "units", manifest.Units) || !readStrings(*document, "skipped", manifest.Skipped)) {
+      !readUnits(*document, manifest.Units) || !readStrings(*document, "skipped", manifest.Skipped)) {
     return manifestError(path, "is malformed (\"database\", \"database-files\", \"units\", \"skipped\")", Rerun);
   }
   manifest.Database = database->str();
@@ -91,14 +111,14 @@ llvm::Expected<ShardManifest> readShardManifest(const std::string &folder) {
 llvm::Error checkShardsComplete(const std::vector<std::string> &folders, const std::vector<ShardManifest> &shards) {
   std::set<std::string> covered;
   for (size_t index = 0; index < shards.size(); ++index) {
-    for (const std::string &unit : shards[index].Units) {
+    for (const ShardUnit &unit : shards[index].Units) {
       llvm::SmallString<256> summary(folders[index]);
-      llvm::sys::path::append(summary, summaryFileName(unit));
+      llvm::sys::path::append(summary, unit.Summary);
       if (!llvm::sys::fs::exists(summary)) {
-        return manifestError(folders[index], "linted '" + unit + "' but its summary '" + summary + "' is missing",
-                             Rerun);
+        return manifestError(folders[index],
+                             "linted '" + unit.File + "' but its summary '" + summary + "' is missing", Rerun);
       }
-      covered.insert(unit);
+      covered.insert(unit.File);
     }
     covered.insert(shards[index].Skipped.begin(), shards[index].Skipped.end());
   }

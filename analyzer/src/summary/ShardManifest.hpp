@@ -11,10 +11,15 @@
 
 namespace spawnguard {
 
+struct ShardUnit {
+  std::string File;    // absolute, without "." or ".." parts
+  std::string Summary; // its summary's file name in the shard's folder
+};
+
 struct ShardManifest {
   std::string Database;                   // absolute path of compile_commands.json
   std::vector<std::string> DatabaseFiles; // every file it lists, absolute
-  std::vector<std::string> Units;         // the files this shard linted
+  std::vector<ShardUnit> Units;           // the files this shard linted
   std::vector<std::string> Skipped;       // the files it was given that the configuration skips
 };
 

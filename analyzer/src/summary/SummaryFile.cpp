@@ -104,6 +104,7 @@ llvm::Expected<TranslationUnitSummary> readSummaryFile(const std::string &path) 
     return summaryError(path, "cannot be read: " + buffer.getError().message(), "check the path given to --merge");
   }
   llvm::Expected<json::Value> parsed = json::parse((*buffer)->getBuffer());
+  buffer->reset(); // the values are copies: the file's bytes need not be held beside them
   if (!parsed) {
     return summaryError(path, "is not JSON: " + llvm::toString(parsed.takeError()), Rerun);
   }

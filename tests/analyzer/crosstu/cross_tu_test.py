@@ -168,7 +168,7 @@ class CrossTranslationUnitTest(unittest.TestCase):
             with open(os.path.join(folder, "shard.json")) as source:
                 manifest = json.load(source)
             self.assertEqual(sorted(manifest["database-files"]), self.project.files)
-            linted += manifest["units"]
+            linted += [unit["file"] for unit in manifest["units"]]
         self.assertEqual(sorted(linted), self.project.files)
 
 
