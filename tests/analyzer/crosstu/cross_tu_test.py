@@ -215,19 +215,22 @@ class BadSummaryTest(unittest.TestCase):
     def test_a_summary_of_another_format_version_is_refused(self):
         path = self.summary_of("server.cpp")
         with open(path) as source:
-            document = json.load(source)
+            header, *records = source.read().splitlines()
+        document = json.loads(header)
         document["version"] = 99
         with open(path, "w") as out:
-            json.dump(document, out)
-        self.assert_merge_fails("has format version 99, this spawnguard-lint reads version 3")
+            out.write("\n".join([json.dumps(document), *records]) + "\n")
+        self.assert_merge_fails("has format version 99, this spawnguard-lint reads version 4")
 
     def test_a_summary_with_a_missing_field_says_where(self):
+        # A header line, then one record per line ({"spawn": {...}}, ...).
         path = self.summary_of("session.cpp")
         with open(path) as source:
-            document = json.load(source)
-        del document["summary"]["spawns"][0]["where"]
+            lines = [json.loads(line) for line in source.read().splitlines()]
+        first_spawn = next(line for line in lines[1:] if "spawn" in line)
+        del first_spawn["spawn"]["where"]
         with open(path, "w") as out:
-            json.dump(document, out)
+            out.write("".join(json.dumps(line) + "\n" for line in lines))
         self.assert_merge_fails("is malformed: .*missing value at summary.spawns\\[0\\].where")
 
     def test_a_source_edited_after_its_summary_makes_the_summary_stale(self):
