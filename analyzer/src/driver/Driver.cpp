@@ -218,7 +218,8 @@ int mergeSummaries(const std::string &root, const std::optional<Baseline> &basel
 }
 
 // --summaries-dir: one summary file per translation unit, and the shard's manifest.
-int writeSummaries(std::vector<TranslationUnitResult> &results, ShardManifest manifest) {
+// Without a manifest (a unit failed), the merge refuses the folder.
+int writeSummaries(std::vector<TranslationUnitResult> &results, const std::optional<ShardManifest> &manifest) {
   if (std::error_code error = llvm::sys::fs::create_directories(options::SummariesDir)) {
     return fail("cannot create '" + options::SummariesDir + "': " + error.message(),
                 "pass a writable folder to --summaries-dir");
@@ -233,7 +234,10 @@ int writeSummaries(std::vector<TranslationUnitResult> &results, ShardManifest ma
       return fail(llvm::toString(std::move(written)), "pass a writable folder to --summaries-dir");
     }
   }
-  if (llvm::Error written = writeShardManifest(options::SummariesDir, manifest)) {
+  if (!manifest) {
+    return NoFindings;
+  }
+  if (llvm::Error written = writeShardManifest(options::SummariesDir, *manifest)) {
     return fail(llvm::toString(std::move(written)), "pass a writable folder to --summaries-dir");
   }
   return NoFindings;
@@ -401,9 +405,14 @@ int runDriver(int argc, const char **argv) {
   }
   if (!options::SummariesDir.empty()) {
     if (!failures.empty()) {
+      int written = writeSummaries(results, std::nullopt);
+      if (written != NoFindings) {
+        return written;
+      }
       return fail(llvm::Twine(failures.size()) + " translation unit(s) failed to parse or crashed (named above); "
-                                                 "this shard's summaries are incomplete",
-                  "fix the build flags in the compilation database, or the file");
+                                                 "the others' summaries are written, but no " +
+                      ShardManifestName + ", so --merge refuses this shard",
+                  "fix the build flags in the compilation database, or the file, and re-run the shard");
     }
     llvm::SmallString<256> databasePath(options::BuildPath);
     llvm::sys::path::append(databasePath, "compile_commands.json");

@@ -379,6 +379,17 @@ class ShardSetTest(unittest.TestCase):
                                         r"--merge \(first: '[^']*spawns\.cpp'\): a shard is missing")
         self.assertEqual(result.stdout, "")
 
+    def test_a_shard_with_a_failed_unit_cannot_be_merged_as_complete(self):
+        self.project.write("clean.cpp", "int broken( {\n")
+        folder = os.path.join(self.project.root, "shard-failed")
+        result = self.project.lint("--summaries-dir", folder, files=["clean.cpp", "spawns.cpp"])
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("no shard.json, so --merge refuses this shard", result.stderr)
+        self.assertEqual(len([name for name in os.listdir(folder) if name.endswith(".summary.json")]), 1)
+        merged = self.merge([folder])
+        self.assertEqual(merged.returncode, 2, merged.stderr)
+        self.assertRegex(merged.stderr, r"shard '[^']*shard-failed' has no readable shard\.json")
+
     def test_a_missing_summary_inside_a_shard_is_named(self):
         summary = [name for name in os.listdir(self.folders[1]) if name.endswith(".summary.json")][0]
         os.remove(os.path.join(self.folders[1], summary))
