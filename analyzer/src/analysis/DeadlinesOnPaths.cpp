@@ -9,12 +9,27 @@
 #include <clang/AST/ParentMapContext.h>
 
 #include <deque>
-#include <set>
 #include <utility>
 
 namespace spawnguard {
 
 bool DeadlinesOnPaths::isDeadlineEvent(const clang::Stmt *stmt, const clang::ValueDecl *object, int depth) const {
+  if (depth < MaxWrapperDepth) {
+    return isDeadlineEventUncached(stmt, object, depth); // inside a wrapper's walk, whose own answer is cached
+  }
+  // Every path walk asks this of every statement it passes: once per
+  // (statement, object) keeps a function's walks linear in its size.
+  auto [known, inserted] = DeadlineEvents.try_emplace({stmt, object}, false);
+  if (inserted) {
+    bool event = isDeadlineEventUncached(stmt, object, depth);
+    DeadlineEvents[{stmt, object}] = event; // the map may have grown meanwhile
+    return event;
+  }
+  return known->second;
+}
+
+bool DeadlinesOnPaths::isDeadlineEventUncached(const clang::Stmt *stmt, const clang::ValueDecl *object,
+                                               int depth) const {
   const auto *call = llvm::dyn_cast<clang::CallExpr>(stmt);
   if (call == nullptr) {
     return false;
@@ -74,7 +89,7 @@ DeadlineOnPath DeadlinesOnPaths::at(const clang::FunctionDecl *function, const c
   DeadlineOnPath result{DeadlineState::Set, {}};
   // A path is a block plus the deadline state its walk has reached there.
   using PathState = std::pair<const clang::CFGBlock *, DeadlineState>;
-  std::set<PathState> seen;
+  llvm::DenseSet<PathState> seen;
   std::deque<PathState> queue{{&graph->getEntry(), DeadlineState::None}};
   while (!queue.empty()) {
     auto [block, state] = queue.front();

@@ -61,6 +61,7 @@ private:
   // wrapper that arms a timer, a wrapper of that wrapper, ...).
   bool isDeadlineEvent(const clang::Stmt *stmt, const clang::ValueDecl *object = nullptr,
                        int depth = MaxWrapperDepth) const;
+  bool isDeadlineEventUncached(const clang::Stmt *stmt, const clang::ValueDecl *object, int depth) const;
   // Whether outer is a stream layered over inner (built from it, moved in):
   // inner's Beast expiry is outer's.
   static bool layeredOver(const clang::ValueDecl *outer, const clang::ValueDecl *inner);
@@ -75,6 +76,7 @@ private:
   FunctionGraphs &Graphs;
   mutable std::map<std::pair<const clang::FunctionDecl *, const clang::ValueDecl *>, bool> Wrappers;
   mutable llvm::DenseMap<const clang::Stmt *, bool> Stackless; // by function body
+  mutable llvm::DenseMap<std::pair<const clang::Stmt *, const clang::ValueDecl *>, bool> DeadlineEvents;
 };
 
 } // namespace spawnguard

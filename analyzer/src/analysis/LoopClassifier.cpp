@@ -59,6 +59,16 @@ bool LoopClassifier::isConstantBound(const clang::Expr *condition) const {
 }
 
 LoopClass LoopClassifier::classify(const clang::Stmt *loop) const {
+  // Asked once per spawn in the loop: the body is walked once.
+  if (auto known = Classes.find(loop); known != Classes.end()) {
+    return known->second;
+  }
+  LoopClass result = classifyUncached(loop);
+  Classes[loop] = result;
+  return result;
+}
+
+LoopClass LoopClassifier::classifyUncached(const clang::Stmt *loop) const {
   // A body that waits for accept, read, receive or a queue pop runs once per event.
   llvm::StringRef event;
   anyNode(loopBody(loop), true, [&](const clang::Stmt *node) {

@@ -4,6 +4,7 @@
 
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Stmt.h>
+#include <llvm/ADT/DenseMap.h>
 
 #include <string>
 
@@ -23,10 +24,12 @@ public:
   LoopClass classify(const clang::Stmt *loop) const;
 
 private:
+  LoopClass classifyUncached(const clang::Stmt *loop) const;
   bool isFlag(const clang::Expr *condition) const;
   bool isConstantBound(const clang::Expr *condition) const;
 
   clang::ASTContext &Context;
+  mutable llvm::DenseMap<const clang::Stmt *, LoopClass> Classes;
 };
 
 } // namespace spawnguard

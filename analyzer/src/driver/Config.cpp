@@ -3,9 +3,11 @@
 #include "driver/Config.hpp"
 
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Support/GlobPattern.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/SourceMgr.h>
+#include <llvm/Support/YAMLParser.h>
 #include <llvm/Support/YAMLTraits.h>
 
 
@@ -86,11 +88,154 @@ std::string keyAt(llvm::StringRef text, int lineNumber) {
   return "";
 }
 
+const char *kindName(const llvm::yaml::Node *node) {
+  switch (node->getType()) {
+  case llvm::yaml::Node::NK_Null:
+    return "nothing";
+  case llvm::yaml::Node::NK_Scalar:
+  case llvm::yaml::Node::NK_BlockScalar:
+    return "a single value";
+  case llvm::yaml::Node::NK_KeyValue:
+  case llvm::yaml::Node::NK_Mapping:
+    return "a mapping";
+  case llvm::yaml::Node::NK_Sequence:
+    return "a list";
+  case llvm::yaml::Node::NK_Alias:
+    return "an alias";
+  }
+  return "an unknown node";
+}
+
+// The shape of the file, checked on the YAML parser's nodes before YAML I/O
+// maps it: the errors YAML I/O words badly or not at all (aliases, a file or
+// list entry of the wrong kind, empty names, invalid globs), each at its own
+// line and column and with its key.
+class ConfigShapeCheck {
+public:
+  ConfigShapeCheck(llvm::StringRef text, llvm::StringRef path) : Text(text), Path(path) {
+    Sources.setDiagHandler([](const llvm::SMDiagnostic &, void *) {}, nullptr); // YAML I/O reports syntax errors
+  }
+
+  std::optional<std::string> firstProblem() {
+    llvm::yaml::Stream stream(Text, Sources, /*ShowColors=*/false);
+    unsigned documents = 0;
+    for (llvm::yaml::Document &document : stream) {
+      llvm::yaml::Node *root = document.getRoot();
+      if (root == nullptr || Problem) {
+        break;
+      }
+      if (++documents > 1) {
+        report(root, "", "a second YAML document: a configuration is one mapping", "remove the '---' and what follows");
+        break;
+      }
+      checkRoot(root);
+      document.skip();
+    }
+    return Problem;
+  }
+
+private:
+  void report(const llvm::yaml::Node *node, llvm::StringRef key, const llvm::Twine &problem, const llvm::Twine &fix) {
+    if (Problem) {
+      return;
+    }
+    auto [line, column] = Sources.getLineAndColumn(node->getSourceRange().Start);
+    std::string message;
+    llvm::raw_string_ostream os(message);
+    os << Path << ":" << line << ":" << column << ": ";
+    if (!key.empty()) {
+      os << "bad value for key '" << key << "': ";
+    }
+    os << problem << " (" << fix << ")";
+    Problem = std::move(message);
+  }
+
+  void checkRoot(llvm::yaml::Node *root) {
+    if (llvm::isa<llvm::yaml::NullNode>(root)) {
+      return; // an empty file: the defaults
+    }
+    auto *mapping = llvm::dyn_cast<llvm::yaml::MappingNode>(root);
+    if (mapping == nullptr) {
+      report(root, "", llvm::Twine("the configuration is ") + kindName(root) + ", not a mapping of keys",
+             "write 'key: value' lines, e.g. \"checks: ['-*', 'spawnguard-unbounded-spawn']\"");
+      return;
+    }
+    for (llvm::yaml::KeyValueNode &entry : *mapping) {
+      auto *keyNode = llvm::dyn_cast_or_null<llvm::yaml::ScalarNode>(entry.getKey());
+      llvm::yaml::Node *value = entry.getValue();
+      if (keyNode == nullptr || value == nullptr || Problem) {
+        return; // YAML I/O reports a key that is not a plain word
+      }
+      llvm::SmallString<32> storage;
+      std::string key = keyNode->getValue(storage).str();
+      if (llvm::isa<llvm::yaml::AliasNode>(value) || !value->getAnchor().empty()) {
+        report(value, key, "YAML anchors and aliases (&name, *name) are not supported",
+               "write the value out in full");
+      } else if (key == "strict") {
+        if (!llvm::isa<llvm::yaml::ScalarNode>(value)) {
+          report(value, key, llvm::Twine("found ") + kindName(value), "expected true or false");
+        }
+      } else if (isListKey(key)) {
+        checkList(key, value);
+      }
+    }
+  }
+
+  static bool isListKey(llvm::StringRef key) {
+    return key == "checks" || key == "skip-paths" || key.ends_with("-functions");
+  }
+
+  void checkList(const std::string &key, llvm::yaml::Node *value) {
+    auto *list = llvm::dyn_cast<llvm::yaml::SequenceNode>(value);
+    if (list == nullptr) {
+      if (!llvm::isa<llvm::yaml::NullNode>(value)) {
+        report(value, key, llvm::Twine("found ") + kindName(value), "expected a list of strings, e.g. ['::ns::name']");
+      }
+      return;
+    }
+    for (llvm::yaml::Node &item : *list) {
+      if (Problem) {
+        return;
+      }
+      auto *scalar = llvm::dyn_cast<llvm::yaml::ScalarNode>(&item);
+      if (scalar == nullptr || !item.getAnchor().empty()) {
+        report(&item, key,
+               llvm::isa<llvm::yaml::AliasNode>(&item) || !item.getAnchor().empty()
+                   ? llvm::Twine("YAML anchors and aliases (&name, *name) are not supported")
+                   : llvm::Twine("a list entry is ") + kindName(&item),
+               "write each entry as a plain string");
+        continue;
+      }
+      llvm::SmallString<64> storage;
+      llvm::StringRef text = scalar->getValue(storage).trim();
+      if (text.empty() || text == "::") {
+        report(&item, key, key == "checks" ? "an empty check glob" : "an empty name",
+               key == "checks" ? "name checks or globs listed by --list-checks"
+                               : "give a fully qualified name, e.g. '::jobs::submit', or remove the entry");
+      } else if (key == "skip-paths") {
+        llvm::Expected<llvm::GlobPattern> glob = llvm::GlobPattern::create(text);
+        if (!glob) {
+          report(&item, key, "invalid glob '" + text + "': " + llvm::toString(glob.takeError()),
+                 "fix the pattern (*, ?, [abc], {a,b} as in a shell)");
+        }
+      }
+    }
+  }
+
+  llvm::StringRef Text;
+  llvm::StringRef Path;
+  llvm::SourceMgr Sources;
+  std::optional<std::string> Problem;
+};
+
 } // namespace
 
 llvm::Expected<ConfigFile> parseConfigText(llvm::StringRef text, llvm::StringRef path) {
   ConfigFile config;
   config.Path = path.str();
+  if (std::optional<std::string> problem = ConfigShapeCheck(text, path).firstProblem()) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), *problem);
+  }
   FirstYamlError first;
   llvm::yaml::Input input(llvm::MemoryBufferRef(text, path), nullptr, keepFirstError, &first);
   input >> config;
@@ -100,6 +245,12 @@ llvm::Expected<ConfigFile> parseConfigText(llvm::StringRef text, llvm::StringRef
   std::string message;
   llvm::raw_string_ostream os(message);
   const llvm::SMDiagnostic &diagnostic = first.Diagnostic;
+  if (!first.Seen || diagnostic.getLineNo() == 0) {
+    // YAML I/O failed with no position: say so rather than print line 0.
+    os << path << ": " << (first.Seen ? diagnostic.getMessage() : llvm::StringRef("not a valid configuration"))
+       << " (see docs/configuration.md for the keys and their values)";
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  }
   os << path << ":" << diagnostic.getLineNo() << ":" << (diagnostic.getColumnNo() + 1) << ": ";
   llvm::StringRef what = diagnostic.getMessage();
   if (what.starts_with("unknown key")) {

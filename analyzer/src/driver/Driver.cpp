@@ -3,20 +3,22 @@
 #include "driver/Driver.hpp"
 
 #include "checks/CheckRegistry.hpp"
+#include "driver/CompileDatabase.hpp"
 #include "driver/Config.hpp"
+#include "driver/CrashIsolation.hpp"
 #include "driver/Options.hpp"
 #include "driver/TranslationUnitLint.hpp"
 #include "fixes/FixOptions.hpp"
 #include "fixes/FixStage.hpp"
+#include "output/AtomicOutput.hpp"
 #include "output/Baseline.hpp"
 #include "output/FindingWriters.hpp"
 #include "output/RepoPaths.hpp"
 #include "summary/CrossTranslationUnitMerge.hpp"
 #include "summary/MergedFindingRenderer.hpp"
+#include "summary/ShardManifest.hpp"
 #include "summary/SummaryFile.hpp"
 
-#include <clang/Tooling/JSONCompilationDatabase.h>
-#include <llvm/Support/CrashRecoveryContext.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/GlobPattern.h>
 #include <llvm/Support/Path.h>
@@ -26,7 +28,11 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace spawnguard {
 namespace {
@@ -90,28 +96,37 @@ void deduplicate(std::vector<Finding> &findings) {
   findings.erase(std::unique(findings.begin(), findings.end(), same), findings.end());
 }
 
-int writeFindings(const std::vector<Finding> &findings, const std::string &root) {
-  std::error_code error;
-  std::unique_ptr<llvm::raw_fd_ostream> file;
-  if (!options::OutputFile.empty()) {
-    file = std::make_unique<llvm::raw_fd_ostream>(options::OutputFile, error, llvm::sys::fs::OF_Text);
-    if (error) {
-      return fail("cannot write '" + options::OutputFile + "': " + error.message(), "pass a writable path to -o");
-    }
-  }
-  llvm::raw_ostream &out = file ? *file : llvm::outs();
+void renderFindings(llvm::raw_ostream &out, const std::vector<Finding> &findings, const std::string &root,
+                    const std::vector<std::string> &failedUnits, bool colour) {
   switch (options::Format) {
   case options::OutputFormat::Text:
-    writeText(out, findings, !file && llvm::sys::Process::StandardOutIsDisplayed());
+    writeText(out, findings, colour);
     break;
   case options::OutputFormat::Sarif:
-    writeSarif(out, findings, root);
+    writeSarif(out, findings, root, failedUnits);
     break;
   case options::OutputFormat::JsonLines:
     writeJsonLines(out, findings, root);
     break;
   }
-  out.flush();
+}
+
+// -o is replaced only by a complete file (temporary, fsync, rename); a failed
+// write, to -o or to standard output, is exit 2 naming where.
+int writeFindings(const std::vector<Finding> &findings, const std::string &root,
+                  const std::vector<std::string> &failedUnits = {}) {
+  if (!options::OutputFile.empty()) {
+    if (llvm::Error written = writeFileAtomically(options::OutputFile, "output file", [&](llvm::raw_ostream &out) {
+          renderFindings(out, findings, root, failedUnits, false);
+        })) {
+      return fail(llvm::toString(std::move(written)), "pass -o a writable path on a file system with space");
+    }
+  } else {
+    renderFindings(llvm::outs(), findings, root, failedUnits, llvm::sys::Process::StandardOutIsDisplayed());
+    if (llvm::Error written = checkStandardOutput()) {
+      return fail(llvm::toString(std::move(written)), "redirect standard output somewhere writable, or pass -o FILE");
+    }
+  }
   return findings.empty() ? NoFindings : Findings;
 }
 
@@ -144,35 +159,48 @@ std::string repoRoot() {
   return std::string(explicitRoot);
 }
 
+// The run failed for these units: the output still has the others' findings
+// (SARIF marks the run unsuccessful), a baseline is not rewritten from it.
+int failedUnits(const std::vector<std::string> &failures) {
+  return fail(llvm::Twine(failures.size()) + " translation unit(s) failed to parse or crashed (named above); the "
+                                             "findings of the others were written",
+              "fix the build flags in the compilation database, or the file");
+}
+
 // De-duplication, baseline and output: the end of a whole run and of a merge.
-int report(std::vector<Finding> findings, const std::string &root) {
+int report(std::vector<Finding> findings, const std::string &root, const std::optional<Baseline> &baseline,
+           const std::vector<std::string> &failures = {}) {
   deduplicate(findings);
   if (!options::WriteBaseline.empty()) {
+    if (!failures.empty()) {
+      failedUnits(failures);
+      return fail("'" + options::WriteBaseline + "' was left as it was: a baseline of a partial run would forget "
+                                                 "the failed units' findings",
+                  "fix the failed units, then write the baseline again");
+    }
     if (llvm::Error written = Baseline::write(options::WriteBaseline, findings, root)) {
-      return fail(llvm::toString(std::move(written)), "pass a writable path to --write-baseline");
+      return fail(llvm::toString(std::move(written)),
+                  "pass --write-baseline a writable path on a file system with space (the previous file is intact)");
     }
     llvm::errs() << "spawnguard-lint: recorded " << findings.size() << " finding(s) in " << options::WriteBaseline
                  << "\n";
     return NoFindings;
   }
-  if (!options::Baseline.empty()) {
-    llvm::Expected<Baseline> baseline = Baseline::read(options::Baseline);
-    if (!baseline) {
-      return fail(llvm::toString(baseline.takeError()), "write one with --write-baseline FILE");
-    }
+  if (baseline) {
     size_t known = baseline->removeKnown(findings, root);
     llvm::errs() << "spawnguard-lint: " << known << " finding(s) already in the baseline\n";
   }
   if (llvm::Error fixed = exportAndApplyFixes(findings)) {
     return fail(llvm::toString(std::move(fixed)), "pass a writable path to --export-fixes, or make the sources writable");
   }
-  return writeFindings(findings, root);
+  int written = writeFindings(findings, root, failures);
+  return failures.empty() || written == CouldNotRun ? written : failedUnits(failures);
 }
 
 // --merge: the shards' summaries in, a whole run's output out.
-int mergeSummaries(const std::string &root) {
-  llvm::Expected<std::vector<TranslationUnitSummary>> summaries =
-      readSummaryFolders(std::vector<std::string>(options::Merge.begin(), options::Merge.end()));
+int mergeSummaries(const std::string &root, const std::optional<Baseline> &baseline) {
+  std::vector<std::string> folders(options::Merge.begin(), options::Merge.end());
+  llvm::Expected<std::vector<TranslationUnitSummary>> summaries = readSummaryFolders(folders);
   if (!summaries) {
     return fail(llvm::toString(summaries.takeError()));
   }
@@ -180,11 +208,23 @@ int mergeSummaries(const std::string &root) {
     return fail("no summaries (*.summary.json) in the folders given to --merge",
                 "write them first: spawnguard-lint -p BUILD_DIR --summaries-dir DIR [FILES...]");
   }
-  return report(wholeProgramFindings(*summaries), root);
+  std::vector<ShardManifest> shards;
+  for (const std::string &folder : folders) {
+    llvm::Expected<ShardManifest> shard = readShardManifest(folder);
+    if (!shard) {
+      return fail(llvm::toString(shard.takeError()));
+    }
+    shards.push_back(std::move(*shard));
+  }
+  if (llvm::Error incomplete = checkShardsComplete(folders, shards)) {
+    return fail(llvm::toString(std::move(incomplete)));
+  }
+  return report(wholeProgramFindings(*summaries), root, baseline);
 }
 
-// --summaries-dir: one summary file per translation unit.
-int writeSummaries(std::vector<TranslationUnitResult> &results) {
+// --summaries-dir: one summary file per translation unit, and the shard's manifest.
+// Without a manifest (a unit failed), the merge refuses the folder.
+int writeSummaries(std::vector<TranslationUnitResult> &results, const std::optional<ShardManifest> &manifest) {
   if (std::error_code error = llvm::sys::fs::create_directories(options::SummariesDir)) {
     return fail("cannot create '" + options::SummariesDir + "': " + error.message(),
                 "pass a writable folder to --summaries-dir");
@@ -198,6 +238,35 @@ int writeSummaries(std::vector<TranslationUnitResult> &results) {
     if (llvm::Error written = writeSummaryFile(std::string(path), *result.Summary)) {
       return fail(llvm::toString(std::move(written)), "pass a writable folder to --summaries-dir");
     }
+  }
+  if (!manifest) {
+    return NoFindings;
+  }
+  if (llvm::Error written = writeShardManifest(options::SummariesDir, *manifest)) {
+    return fail(llvm::toString(std::move(written)), "pass a writable folder to --summaries-dir");
+  }
+  return NoFindings;
+}
+
+// Flag values that can be refused before anything is read or parsed.
+int checkOptions() {
+  if (options::Jobs.getNumOccurrences() > 0 && options::Jobs == 0) {
+    return fail("--jobs 0: at least one translation unit must be parsed at a time",
+                "pass --jobs N with N >= 1 (default 1)");
+  }
+  if (!options::Root.empty() && !llvm::sys::fs::is_directory(options::Root)) {
+    return fail("--root '" + options::Root + "' is not a folder", "pass --root the repository's top folder");
+  }
+  // A closed standard output: findings written there would be lost (and a
+  // file opened later could take its descriptor).
+  bool toStandardOutput =
+      options::OutputFile.empty() && options::WriteBaseline.empty() && options::SummariesDir.empty();
+  if (::fcntl(STDOUT_FILENO, F_GETFD) == -1) {
+    if (toStandardOutput) {
+      return fail("standard output is closed: the findings would be lost",
+                  "run with standard output open, or pass -o FILE");
+    }
+    llvm::sys::Process::FixupStandardFileDescriptors();
   }
   return NoFindings;
 }
@@ -221,38 +290,45 @@ int runDriver(int argc, const char **argv) {
           options::fixOptionsConflict(!options::Merge.empty(), !options::SummariesDir.empty())) {
     return fail(*conflict, "run --fix / --export-fixes on a whole run: spawnguard-lint -p BUILD_DIR [FILES...]");
   }
+  if (int refused = checkOptions()) {
+    return refused;
+  }
   if (!options::Merge.empty()) {
     if (!options::SummariesDir.empty() || !options::SourcePaths.empty() || options::NoCrossTranslationUnit) {
       return fail("--merge reads summaries only: it takes no FILES, --summaries-dir or --no-cross-tu",
                   "run the shards first with --summaries-dir, then --merge their folders");
     }
-    return mergeSummaries(repoRoot());
-  }
-  if (!options::SummariesDir.empty() && options::NoCrossTranslationUnit) {
+  } else if (!options::SummariesDir.empty() && options::NoCrossTranslationUnit) {
     return fail("--summaries-dir writes what the cross-translation-unit merge needs; --no-cross-tu turns it off",
                 "drop one of the two");
-  }
-  if (!options::SummariesDir.empty() &&
-      (!options::Baseline.empty() || !options::WriteBaseline.empty() || !options::OutputFile.empty())) {
+  } else if (!options::SummariesDir.empty() &&
+             (!options::Baseline.empty() || !options::WriteBaseline.empty() || !options::OutputFile.empty())) {
     return fail("--summaries-dir writes summaries and reports nothing: --baseline, --write-baseline and -o "
                 "belong to the run that reports",
                 "pass them to the --merge run");
   }
+  // The baseline is read before any parsing: a bad one fails in a second, not
+  // after the whole codebase was parsed.
+  std::optional<Baseline> baseline;
+  if (!options::Baseline.empty()) {
+    llvm::Expected<Baseline> read = Baseline::read(options::Baseline);
+    if (!read) {
+      return fail(llvm::toString(read.takeError()), "write one with --write-baseline FILE");
+    }
+    baseline = std::move(*read);
+  }
+  if (!options::Merge.empty()) {
+    return mergeSummaries(repoRoot(), baseline);
+  }
   if (options::BuildPath.empty()) {
     return fail("no build directory: pass -p BUILD_DIR (the folder with compile_commands.json)");
   }
-  // Only the named folder: searching its parents (as autoDetect does) would
-  // silently lint with some other project's flags.
-  llvm::SmallString<256> databasePath(options::BuildPath);
-  llvm::sys::path::append(databasePath, "compile_commands.json");
-  std::string error;
-  std::unique_ptr<clang::tooling::CompilationDatabase> database = clang::tooling::JSONCompilationDatabase::loadFromFile(
-      databasePath, error, clang::tooling::JSONCommandLineSyntax::AutoDetect);
-  if (!database) {
-    return fail("cannot read a compilation database in '" + options::BuildPath + "': " + error,
-                "configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON, or pass the folder that holds "
-                "compile_commands.json");
+  llvm::Expected<std::unique_ptr<clang::tooling::CompilationDatabase>> loaded =
+      loadCompileDatabase(options::BuildPath);
+  if (!loaded) {
+    return fail(llvm::toString(loaded.takeError()));
   }
+  std::unique_ptr<clang::tooling::CompilationDatabase> database = std::move(*loaded);
 
   std::string root = repoRoot();
 
@@ -264,6 +340,7 @@ int runDriver(int argc, const char **argv) {
   std::map<const ConfigFile *, LintSettings> settingsByConfig;
   std::vector<std::string> toLint;
   std::vector<const LintSettings *> settingsOf;
+  ShardManifest shard;
   for (const std::string &file : files) {
     llvm::SmallString<256> absolute(file);
     llvm::sys::fs::make_absolute(absolute);
@@ -276,6 +353,7 @@ int runDriver(int argc, const char **argv) {
       return fail(llvm::toString(config.takeError()), "fix the configuration file (see docs/configuration.md)");
     }
     if (skipped(**config, relativeToRoot(root, std::string(absolute)))) {
+      shard.Skipped.push_back(std::string(absolute));
       continue;
     }
     auto known = settingsByConfig.find(config->get());
@@ -293,7 +371,7 @@ int runDriver(int argc, const char **argv) {
   }
 
   std::vector<TranslationUnitResult> results(toLint.size());
-  llvm::CrashRecoveryContext::Enable();
+  enableCrashRecovery();
   {
     // ClangTool changes the process's working directory to each command's
     // and back; parallel TUs interleave those changes, so the directory is
@@ -309,18 +387,19 @@ int runDriver(int argc, const char **argv) {
   }
 
   std::vector<Finding> findings;
-  size_t failures = 0;
+  std::vector<std::string> failures;
   for (TranslationUnitResult &result : results) {
     if (result.Crashed) {
-      ++failures;
-      llvm::errs() << "spawnguard-lint: error: crashed while linting '" << result.File
-                   << "' (a bug in spawnguard-lint: please report it with this file)\n";
+      failures.push_back("'" + result.File + "' crashed clang's parser or spawnguard-lint (a stack overflow on a "
+                                             "pathologically deep expression, or a bug: please report it with this "
+                                             "file); skipped");
+      llvm::errs() << "spawnguard-lint: error: " << failures.back() << "\n";
       continue;
     }
     if (result.ParseFailed) {
-      ++failures;
+      failures.push_back("'" + result.File + "' failed to parse");
       llvm::errs() << result.Errors;
-      llvm::errs() << "spawnguard-lint: error: '" << result.File << "' failed to parse\n";
+      llvm::errs() << "spawnguard-lint: error: " << failures.back() << "\n";
       continue;
     }
     const ConfigFile &config = *settingsOf[static_cast<size_t>(&result - results.data())]->Config;
@@ -334,11 +413,39 @@ int runDriver(int argc, const char **argv) {
     }
   }
   if (!options::SummariesDir.empty()) {
-    int written = writeSummaries(results);
-    return failures > 0 ? fail(llvm::Twine(failures) + " translation unit(s) failed to parse or crashed (errors "
-                                                       "above); their summaries are missing",
-                               "fix the build flags in the compilation database, or the file")
-                        : written;
+    if (!failures.empty()) {
+      int written = writeSummaries(results, std::nullopt);
+      if (written != NoFindings) {
+        return written;
+      }
+      return fail(llvm::Twine(failures.size()) + " translation unit(s) failed to parse or crashed (named above); "
+                                                 "the others' summaries are written, but no " +
+                      ShardManifestName + ", so --merge refuses this shard",
+                  "fix the build flags in the compilation database, or the file, and re-run the shard");
+    }
+    llvm::SmallString<256> databasePath(options::BuildPath);
+    llvm::sys::path::append(databasePath, "compile_commands.json");
+    llvm::sys::fs::make_absolute(databasePath);
+    shard.Database = std::string(databasePath);
+    // One spelling per file ("src/./a.cpp" is "src/a.cpp"), so the merge can
+    // match what shards linted against what the database lists.
+    auto normalised = [](llvm::StringRef file) {
+      llvm::SmallString<256> absolute(file);
+      llvm::sys::fs::make_absolute(absolute);
+      llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+      return std::string(absolute);
+    };
+    for (const std::string &file : database->getAllFiles()) {
+      shard.DatabaseFiles.push_back(normalised(file));
+    }
+    std::sort(shard.DatabaseFiles.begin(), shard.DatabaseFiles.end());
+    for (const std::string &file : toLint) {
+      shard.Units.push_back({normalised(file), summaryFileName(file)});
+    }
+    for (std::string &file : shard.Skipped) {
+      file = normalised(file);
+    }
+    return writeSummaries(results, std::move(shard));
   }
   if (!options::NoCrossTranslationUnit) {
     std::vector<TranslationUnitSummary> summaries;
@@ -349,14 +456,7 @@ int runDriver(int argc, const char **argv) {
     }
     findings = wholeProgramFindings(summaries);
   }
-  if (failures > 0) {
-    // The findings of the TUs that did parse are still worth having.
-    deduplicate(findings);
-    writeFindings(findings, root);
-    return fail(llvm::Twine(failures) + " translation unit(s) failed to parse or crashed (errors above)",
-                "fix the build flags in the compilation database, or the file");
-  }
-  return report(std::move(findings), root);
+  return report(std::move(findings), root, baseline, failures);
 }
 
 } // namespace spawnguard

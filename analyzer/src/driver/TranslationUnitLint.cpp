@@ -4,6 +4,7 @@
 #include "analysis/AstNavigation.hpp"
 #include "analysis/TranslationUnitFacts.hpp"
 #include "checks/CheckRegistry.hpp"
+#include "driver/CrashIsolation.hpp"
 #include "fixes/FixCollector.hpp"
 #include "output/ClangStyleRenderer.hpp"
 #include "output/NolintFilter.hpp"
@@ -16,7 +17,6 @@
 #include <clang/Frontend/TextDiagnosticPrinter.h>
 #include <clang/Tooling/ArgumentsAdjusters.h>
 #include <clang/Tooling/Tooling.h>
-#include <llvm/Support/CrashRecoveryContext.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/VirtualFileSystem.h>
@@ -143,10 +143,9 @@ TranslationUnitResult lintTranslationUnit(const clang::tooling::CompilationDatab
   tool.setDiagnosticConsumer(&printer);
   tool.setPrintErrorMessage(false);
   LintActionFactory factory(settings, result);
-  // A crash on one TU (in clang or in the lint) is reported for that file
-  // instead of taking the whole run down.
-  llvm::CrashRecoveryContext recovery;
-  result.Crashed = !recovery.RunSafely([&] { result.ParseFailed = tool.run(&factory) != 0; });
+  // A crash on one TU (in clang or in the lint, a stack overflow included) is
+  // reported for that file instead of taking the whole run down.
+  result.Crashed = !runIsolated([&] { result.ParseFailed = tool.run(&factory) != 0; });
   errors.flush();
   return result;
 }

@@ -3,6 +3,7 @@
 
 #include "fixes/FixExport.hpp"
 #include "fixes/SourceEdit.hpp"
+#include "output/AtomicOutput.hpp"
 
 #include <clang/Tooling/Core/Replacement.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -34,12 +35,8 @@ llvm::Expected<AppliedFixes> applyFixes(const std::vector<Finding> &findings) {
                                      llvm::toString(fixed.takeError()).c_str());
     }
     // Whole or not at all: a temporary file renamed over the source.
-    if (llvm::Error written = llvm::writeToOutput(file, [&](llvm::raw_ostream &out) {
-          out << *fixed;
-          return llvm::Error::success();
-        })) {
-      return llvm::createStringError(llvm::inconvertibleErrorCode(), "cannot write the fixed '%s': %s", file.c_str(),
-                                     llvm::toString(std::move(written)).c_str());
+    if (llvm::Error written = writeFileAtomically(file, "fixed source", [&](llvm::raw_ostream &out) { out << *fixed; })) {
+      return written;
     }
     ++applied.Files;
   }

@@ -2,6 +2,7 @@
 #include "fixes/FixExport.hpp"
 
 #include "fixes/SourceEdit.hpp"
+#include "output/AtomicOutput.hpp"
 
 #include <clang/Tooling/DiagnosticsYaml.h>
 #include <llvm/Support/FileSystem.h>
@@ -56,17 +57,11 @@ llvm::Error exportFixes(const std::vector<Finding> &findings, const std::string 
     document.Diagnostics.emplace_back(finding.Check, message, llvm::SmallVector<clang::tooling::DiagnosticMessage, 1>{},
                                       clang::tooling::Diagnostic::Warning, directory.str());
   }
-  // Written whole or not at all (a temporary file renamed over the path).
-  llvm::Error error = llvm::writeToOutput(path, [&](llvm::raw_ostream &out) {
+  // Written whole or not at all (a temporary file beside it, synced, renamed over the path).
+  return writeFileAtomically(path, "fixes file", [&](llvm::raw_ostream &out) {
     llvm::yaml::Output yaml(out);
     yaml << document;
-    return llvm::Error::success();
   });
-  if (error) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), "cannot write fixes to '%s': %s", path.c_str(),
-                                   llvm::toString(std::move(error)).c_str());
-  }
-  return llvm::Error::success();
 }
 
 } // namespace spawnguard

@@ -1,6 +1,7 @@
 // Reading and writing baseline files (JSON, one object per recorded finding).
 #include "output/Baseline.hpp"
 
+#include "output/AtomicOutput.hpp"
 #include "output/RepoPaths.hpp"
 
 #include <llvm/ADT/StringExtras.h>
@@ -12,6 +13,16 @@
 #include <llvm/Support/xxhash.h>
 
 namespace spawnguard {
+namespace {
+
+constexpr int BaselineVersion = 1;
+constexpr llvm::StringLiteral BaselineTool = "spawnguard-lint";
+
+llvm::Error baselineError(const std::string &path, const llvm::Twine &problem) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), "baseline '" + path + "' " + problem);
+}
+
+} // namespace
 
 BaselineKey baselineKey(const Finding &finding, const std::string &root) {
   return {finding.Check, relativeToRoot(root, finding.Where.File), finding.Function, finding.Callee};
@@ -35,20 +46,38 @@ llvm::Expected<Baseline> Baseline::read(const std::string &path) {
                                    llvm::toString(parsed.takeError()).c_str());
   }
   const llvm::json::Object *root = parsed->getAsObject();
-  const llvm::json::Array *findings = root != nullptr ? root->getArray("findings") : nullptr;
+  if (root == nullptr) {
+    return baselineError(path, "is not a JSON object; write one with --write-baseline");
+  }
+  std::optional<llvm::StringRef> tool = root->getString("tool");
+  if (tool != BaselineTool) {
+    return baselineError(path, "was not written by spawnguard-lint (\"tool\": " +
+                                   (tool ? "\"" + tool->str() + "\"" : std::string("missing")) +
+                                   "); write one with --write-baseline");
+  }
+  std::optional<int64_t> version = root->getInteger("version");
+  if (version != BaselineVersion) {
+    return baselineError(path, "has version " + (version ? std::to_string(*version) : std::string("(none)")) +
+                                   ", this spawnguard-lint reads version " + std::to_string(BaselineVersion) +
+                                   "; write it again with --write-baseline");
+  }
+  const llvm::json::Array *findings = root->getArray("findings");
   if (findings == nullptr) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "baseline '%s' has no \"findings\" array; write one with --write-baseline",
-                                   path.c_str());
+    return baselineError(path, "has no \"findings\" array; write one with --write-baseline");
   }
   Baseline baseline;
+  size_t index = 0;
   for (const llvm::json::Value &entry : *findings) {
     const llvm::json::Object *object = entry.getAsObject();
-    if (object == nullptr) {
-      continue;
+    auto field = [object](llvm::StringRef name) { return object->getString(name); };
+    if (object == nullptr || !field("check") || !field("file") || !field("function") || !field("callee")) {
+      return baselineError(path, "finding " + llvm::Twine(index) +
+                                     " is not an object with string \"check\", \"file\", \"function\" and "
+                                     "\"callee\"; write the baseline again with --write-baseline");
     }
-    auto field = [object](llvm::StringRef name) { return object->getString(name).value_or("").str(); };
-    ++baseline.Counts[{field("check"), field("file"), field("function"), field("callee")}];
+    ++baseline.Counts[{field("check")->str(), field("file")->str(), field("function")->str(),
+                       field("callee")->str()}];
+    ++index;
   }
   return baseline;
 }
@@ -61,15 +90,11 @@ llvm::Error Baseline::write(const std::string &path, const std::vector<Finding> 
     entries.push_back(llvm::json::Object{
         {"check", key.Check}, {"file", key.File}, {"function", key.Function}, {"callee", key.Callee}});
   }
-  std::error_code error;
-  llvm::raw_fd_ostream out(path, error, llvm::sys::fs::OF_Text);
-  if (error) {
-    return llvm::createStringError(error, "cannot write baseline '%s': %s", path.c_str(), error.message().c_str());
-  }
-  out << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
-                                    {"version", 1}, {"tool", "spawnguard-lint"}, {"findings", std::move(entries)}}))
-      << "\n";
-  return llvm::Error::success();
+  llvm::json::Value document(llvm::json::Object{
+      {"version", BaselineVersion}, {"tool", BaselineTool}, {"findings", std::move(entries)}});
+  return writeFileAtomically(path, "baseline", [&](llvm::raw_ostream &out) {
+    out << llvm::formatv("{0:2}", document) << "\n";
+  });
 }
 
 size_t Baseline::removeKnown(std::vector<Finding> &findings, const std::string &root) const {

@@ -12,7 +12,10 @@ namespace spawnguard {
 
 void writeText(llvm::raw_ostream &out, const std::vector<Finding> &findings, bool colour);
 // root: findings' paths are written relative to it (uriBaseId %SRCROOT%).
-void writeSarif(llvm::raw_ostream &out, const std::vector<Finding> &findings, const std::string &root);
+// failedUnits: one message per unit that could not be linted; any makes the
+// run's invocation executionSuccessful: false.
+void writeSarif(llvm::raw_ostream &out, const std::vector<Finding> &findings, const std::string &root,
+                const std::vector<std::string> &failedUnits = {});
 void writeJsonLines(llvm::raw_ostream &out, const std::vector<Finding> &findings, const std::string &root);
 
 // Fingerprints for findings in order (the key plus its rank among equal keys).

@@ -55,7 +55,8 @@ int ruleIndex(const std::string &check) {
 
 } // namespace
 
-void writeSarif(llvm::raw_ostream &out, const std::vector<Finding> &findings, const std::string &root) {
+void writeSarif(llvm::raw_ostream &out, const std::vector<Finding> &findings, const std::string &root,
+                const std::vector<std::string> &failedUnits) {
   std::vector<std::string> prints = fingerprints(findings, root);
   llvm::json::Array results;
   for (size_t index = 0; index < findings.size(); ++index) {
@@ -86,8 +87,19 @@ void writeSarif(llvm::raw_ostream &out, const std::vector<Finding> &findings, co
   llvm::json::Object driver{{"name", "spawnguard-lint"},
                             {"version", SPAWNGUARD_VERSION},
                             {"rules", rules()}};
+  // A run with failed units says so, so that code scanning does not take a
+  // partial result for a clean one.
+  llvm::json::Array notifications;
+  for (const std::string &failure : failedUnits) {
+    notifications.push_back(llvm::json::Object{{"level", "error"}, {"message", llvm::json::Object{{"text", failure}}}});
+  }
+  llvm::json::Object invocation{{"executionSuccessful", failedUnits.empty()}};
+  if (!notifications.empty()) {
+    invocation["toolExecutionNotifications"] = std::move(notifications);
+  }
   llvm::json::Object run{
       {"tool", llvm::json::Object{{"driver", std::move(driver)}}},
+      {"invocations", llvm::json::Array{std::move(invocation)}},
       {"originalUriBaseIds", llvm::json::Object{{"%SRCROOT%", llvm::json::Object{{"uri", "file://" + root + "/"}}}}},
       {"columnKind", "utf16CodeUnits"},
       {"results", std::move(results)}};

@@ -70,25 +70,34 @@ bool isComparison(const clang::Stmt *node, const clang::Expr *&lhs, const clang:
   return false;
 }
 
-// Whether node changes counter: ++/--, assignment, or a non-const member call on it.
-bool changes(const clang::Stmt *node, const clang::ValueDecl *counter) {
+// The variable or member node changes, if any: the operand of ++/--, the
+// left side of an assignment, the object of a non-const member call.
+const clang::ValueDecl *changedBy(const clang::Stmt *node) {
+  const clang::Expr *target = nullptr;
   if (const auto *unary = llvm::dyn_cast<clang::UnaryOperator>(node); unary && unary->isIncrementDecrementOp()) {
-    return refersTo(unary->getSubExpr(), counter);
-  }
-  if (const auto *binary = llvm::dyn_cast<clang::BinaryOperator>(node); binary && binary->isAssignmentOp()) {
-    return refersTo(binary->getLHS(), counter);
-  }
-  if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(node); op && op->getNumArgs() >= 1) {
+    target = unary->getSubExpr();
+  } else if (const auto *binary = llvm::dyn_cast<clang::BinaryOperator>(node); binary && binary->isAssignmentOp()) {
+    target = binary->getLHS();
+  } else if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(node); op && op->getNumArgs() >= 1) {
     const clang::OverloadedOperatorKind kind = op->getOperator();
     bool mutating = kind == clang::OO_PlusPlus || kind == clang::OO_MinusMinus || kind == clang::OO_Equal ||
                     kind == clang::OO_PlusEqual || kind == clang::OO_MinusEqual;
-    return mutating && refersTo(op->getArg(0), counter);
-  }
-  if (const auto *call = llvm::dyn_cast<clang::CXXMemberCallExpr>(node)) {
+    target = mutating ? op->getArg(0) : nullptr;
+  } else if (const auto *call = llvm::dyn_cast<clang::CXXMemberCallExpr>(node)) {
     const clang::CXXMethodDecl *method = call->getMethodDecl();
-    return method != nullptr && !method->isConst() && refersTo(call->getImplicitObjectArgument(), counter);
+    target = method != nullptr && !method->isConst() ? call->getImplicitObjectArgument() : nullptr;
   }
-  return false;
+  if (target == nullptr) {
+    return nullptr;
+  }
+  const clang::Expr *stripped = target->IgnoreParenImpCasts();
+  if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(stripped)) {
+    return ref->getDecl();
+  }
+  if (const auto *member = llvm::dyn_cast<clang::MemberExpr>(stripped)) {
+    return member->getMemberDecl();
+  }
+  return nullptr;
 }
 
 } // namespace
@@ -151,19 +160,34 @@ bool BoundRecogniser::isLimitCondition(const clang::Expr *condition, const clang
 }
 
 bool BoundRecogniser::changedIn(const clang::ValueDecl *counter, const clang::Stmt *root, int callDepth) const {
-  return anyNode(root, false, [&](const clang::Stmt *node) {
-    if (changes(node, counter)) {
-      return true;
+  return root != nullptr && changedDecls(root, callDepth).contains(counter);
+}
+
+// One walk per (root, call depth) for every counter asked about: asking
+// "is this counter changed here?" by walking the root again for each limit
+// check on each path made an else-if chain of spawns cubic in its length.
+const llvm::DenseSet<const clang::ValueDecl *> &BoundRecogniser::changedDecls(const clang::Stmt *root,
+                                                                              int callDepth) const {
+  auto known = ChangedInRoot.find({root, callDepth});
+  if (known != ChangedInRoot.end()) {
+    return known->second;
+  }
+  llvm::DenseSet<const clang::ValueDecl *> changed;
+  anyNode(root, false, [&](const clang::Stmt *node) {
+    if (const clang::ValueDecl *decl = changedBy(node)) {
+      changed.insert(decl);
     }
     // One level of calls: a helper such as on_session_done() that decrements.
     const auto *call = llvm::dyn_cast<clang::CallExpr>(node);
     const clang::FunctionDecl *callee = call != nullptr ? call->getDirectCallee() : nullptr;
     if (callDepth > 0 && callee != nullptr && callee->hasBody() &&
         !inSystemHeader(Context.getSourceManager(), callee->getLocation())) {
-      return changedIn(counter, callee->getBody(), callDepth - 1);
+      const llvm::DenseSet<const clang::ValueDecl *> &inCallee = changedDecls(callee->getBody(), callDepth - 1);
+      changed.insert(inCallee.begin(), inCallee.end());
     }
     return false;
   });
+  return ChangedInRoot.try_emplace({root, callDepth}, std::move(changed)).first->second;
 }
 
 bool BoundRecogniser::changedByWork(const clang::ValueDecl *counter, const clang::FunctionDecl *work) const {

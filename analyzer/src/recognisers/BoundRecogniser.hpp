@@ -6,6 +6,7 @@
 
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Expr.h>
+#include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/DenseSet.h>
 
 namespace spawnguard {
@@ -27,10 +28,13 @@ public:
 private:
   bool changedIn(const clang::ValueDecl *counter, const clang::Stmt *root, int callDepth) const;
   bool changedByWork(const clang::ValueDecl *counter, const clang::FunctionDecl *work) const;
+  // The variables and members changed in root, through callDepth levels of calls.
+  const llvm::DenseSet<const clang::ValueDecl *> &changedDecls(const clang::Stmt *root, int callDepth) const;
 
   clang::ASTContext &Context;
   const RecogniserNames &Names;
   const llvm::DenseSet<const clang::Expr *> &Awaited;
+  mutable llvm::DenseMap<std::pair<const clang::Stmt *, int>, llvm::DenseSet<const clang::ValueDecl *>> ChangedInRoot;
 };
 
 } // namespace spawnguard

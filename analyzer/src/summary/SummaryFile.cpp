@@ -1,6 +1,7 @@
 // Writing and reading summary files, with the version and source-hash checks.
 #include "summary/SummaryFile.hpp"
 
+#include "output/AtomicOutput.hpp"
 #include "summary/SummaryJson.hpp"
 
 #include <llvm/ADT/StringExtras.h>
@@ -75,6 +76,43 @@ std::set<std::string> referencedFiles(const TranslationUnitSummary &summary) {
   return files;
 }
 
+// The record kinds after the header line, each with the summary's list it
+// goes to (and its name in JSON paths of errors: summary.spawns[0].where).
+template <typename Record> struct RecordList {
+  llvm::StringLiteral Key;
+  llvm::StringLiteral Path;
+  std::vector<Record> TranslationUnitSummary::*List;
+};
+constexpr RecordList<SummaryFunction> Functions{"function", "functions", &TranslationUnitSummary::Functions};
+constexpr RecordList<SummaryCall> Calls{"call", "calls", &TranslationUnitSummary::Calls};
+constexpr RecordList<SummarySpawn> Spawns{"spawn", "spawns", &TranslationUnitSummary::Spawns};
+constexpr RecordList<SummaryWait> Waits{"wait", "waits", &TranslationUnitSummary::Waits};
+constexpr RecordList<Finding> Findings{"finding", "findings", &TranslationUnitSummary::Findings};
+
+template <typename Record>
+void writeRecords(llvm::raw_ostream &out, const TranslationUnitSummary &summary, const RecordList<Record> &records) {
+  for (const Record &record : summary.*records.List) {
+    out << json::Value(json::Object{{records.Key, toJSON(record)}}) << "\n";
+  }
+}
+
+// Reads the record on one line if it is of this kind; false on a malformed one.
+template <typename Record>
+bool readRecord(const json::Object &line, TranslationUnitSummary &summary, const RecordList<Record> &records,
+                std::map<llvm::StringRef, size_t> &counts, bool &matched, json::Path::Root &root) {
+  const json::Value *value = line.get(records.Key);
+  if (value == nullptr) {
+    return true;
+  }
+  matched = true;
+  Record record;
+  if (!fromJSON(*value, record, json::Path(root).field(records.Path).index(counts[records.Path]++))) {
+    return false;
+  }
+  (summary.*records.List).push_back(std::move(record));
+  return true;
+}
+
 } // namespace
 
 std::string summaryFileName(const std::string &translationUnit) {
@@ -82,22 +120,28 @@ std::string summaryFileName(const std::string &translationUnit) {
   return llvm::sys::path::filename(translationUnit).str() + "-" + hash + ".summary.json";
 }
 
+// A header line, then one record per line: the merge parses one line at a
+// time, so it holds one record's JSON values at once and not the whole
+// file's (llvm::json gives each object 64 hash buckets: a 15 MB summary was
+// 300 MB of values).
 llvm::Error writeSummaryFile(const std::string &path, const TranslationUnitSummary &summary) {
   json::Object sources;
   for (const std::string &file : referencedFiles(summary)) {
     sources[file] = contentHash(file);
   }
-  json::Object document{{"format", FormatName},
-                        {"version", SummaryFormatVersion},
-                        {"sources", std::move(sources)},
-                        {"summary", toJSON(summary)}};
-  std::error_code error;
-  llvm::raw_fd_ostream out(path, error, llvm::sys::fs::OF_Text);
-  if (error) {
-    return llvm::createStringError(error, "cannot write summary '%s': %s", path.c_str(), error.message().c_str());
-  }
-  out << llvm::formatv("{0:1}", json::Value(std::move(document))) << "\n";
-  return llvm::Error::success();
+  json::Value header(json::Object{{"format", FormatName},
+                                  {"version", SummaryFormatVersion},
+                                  {"sources", std::move(sources)},
+                                  {"translationUnit", summary.File},
+                                  {"enabledChecks", summary.EnabledChecks}});
+  return writeFileAtomically(path, "summary", [&](llvm::raw_ostream &out) {
+    out << header << "\n";
+    writeRecords(out, summary, Functions);
+    writeRecords(out, summary, Calls);
+    writeRecords(out, summary, Spawns);
+    writeRecords(out, summary, Waits);
+    writeRecords(out, summary, Findings);
+  });
 }
 
 llvm::Expected<TranslationUnitSummary> readSummaryFile(const std::string &path) {
@@ -107,7 +151,8 @@ llvm::Expected<TranslationUnitSummary> readSummaryFile(const std::string &path) 
   if (!buffer) {
     return summaryError(path, "cannot be read: " + buffer.getError().message(), "check the path given to --merge");
   }
-  llvm::Expected<json::Value> parsed = json::parse((*buffer)->getBuffer());
+  auto [headerText, rest] = (*buffer)->getBuffer().split('\n');
+  llvm::Expected<json::Value> parsed = json::parse(headerText);
   if (!parsed) {
     return summaryError(path, "is not JSON: " + llvm::toString(parsed.takeError()), Rerun);
   }
@@ -124,10 +169,39 @@ llvm::Expected<TranslationUnitSummary> readSummaryFile(const std::string &path) 
   }
   TranslationUnitSummary summary;
   json::Path::Root root("summary");
-  const json::Value *body = document->get("summary");
-  if (body == nullptr || !fromJSON(*body, summary, root)) {
-    std::string problem = body == nullptr ? "has no \"summary\"" : llvm::toString(root.getError());
-    return summaryError(path, "is malformed: " + problem, Rerun);
+  std::optional<llvm::StringRef> unit = document->getString("translationUnit");
+  const json::Value *checks = document->get("enabledChecks");
+  if (!unit || checks == nullptr || !fromJSON(*checks, summary.EnabledChecks, json::Path(root).field("enabledChecks"))) {
+    return summaryError(path, "is malformed: its first line has no \"translationUnit\" or \"enabledChecks\"", Rerun);
+  }
+  summary.File = unit->str();
+  std::map<llvm::StringRef, size_t> counts;
+  unsigned lineNumber = 1;
+  for (llvm::StringRef line = rest; !line.empty();) {
+    llvm::StringRef text;
+    std::tie(text, line) = line.split('\n');
+    ++lineNumber;
+    if (text.trim().empty()) {
+      continue;
+    }
+    llvm::Expected<json::Value> record = json::parse(text);
+    if (!record) {
+      return summaryError(path, "is not JSON at line " + llvm::Twine(lineNumber) + ": " +
+                                    llvm::toString(record.takeError()), Rerun);
+    }
+    const json::Object *object = record->getAsObject();
+    bool matched = false;
+    bool wellFormed = object != nullptr && readRecord(*object, summary, Functions, counts, matched, root) &&
+                      readRecord(*object, summary, Calls, counts, matched, root) &&
+                      readRecord(*object, summary, Spawns, counts, matched, root) &&
+                      readRecord(*object, summary, Waits, counts, matched, root) &&
+                      readRecord(*object, summary, Findings, counts, matched, root);
+    if (!wellFormed || !matched) {
+      std::string problem = !wellFormed && object != nullptr ? llvm::toString(root.getError())
+                                                              : "line " + std::to_string(lineNumber) +
+                                                                    " is not a function, call, spawn, wait or finding";
+      return summaryError(path, "is malformed: " + problem, Rerun);
+    }
   }
   const json::Object *sources = document->getObject("sources");
   if (sources == nullptr) {

@@ -13,7 +13,7 @@
 namespace spawnguard {
 
 // Bumped whenever the meaning or the shape of a summary changes.
-inline constexpr int SummaryFormatVersion = 3;
+inline constexpr int SummaryFormatVersion = 4;
 
 struct SummaryFunction {
   std::string Usr;
