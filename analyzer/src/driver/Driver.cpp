@@ -8,6 +8,7 @@
 #include "driver/CrashIsolation.hpp"
 #include "driver/Options.hpp"
 #include "driver/TranslationUnitLint.hpp"
+#include "driver/UnknownOptions.hpp"
 #include "fixes/FixOptions.hpp"
 #include "fixes/FixStage.hpp"
 #include "output/AtomicOutput.hpp"
@@ -276,8 +277,17 @@ int checkOptions() {
 int runDriver(int argc, const char **argv) {
   cl::SetVersionPrinter(printVersion);
   cl::HideUnrelatedOptions(options::Category);
-  if (!cl::ParseCommandLineOptions(argc, argv, "Finds task spawns that grow with load and nothing bounds.\n",
-                                   &llvm::errs())) {
+  // Response files are expanded first, so that their options are checked too.
+  llvm::BumpPtrAllocator allocator;
+  llvm::SmallVector<const char *, 32> args(argv, argv + argc);
+  if (llvm::Error expanded = cl::ExpansionContext(allocator, cl::TokenizeGNUCommandLine).expandResponseFiles(args)) {
+    return fail(llvm::toString(std::move(expanded)), "pass a readable response file after '@'");
+  }
+  if (std::optional<std::string> unknown = firstUnknownOption(args)) {
+    return fail("unknown option '" + *unknown + "'", "run 'spawnguard-lint --help' for the options");
+  }
+  if (!cl::ParseCommandLineOptions(static_cast<int>(args.size()), args.data(),
+                                   "Finds task spawns that grow with load and nothing bounds.\n", &llvm::errs())) {
     return CouldNotRun;
   }
   if (options::ListChecks) {
