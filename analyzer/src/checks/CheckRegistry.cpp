@@ -24,6 +24,16 @@ const std::vector<CheckInfo> &allChecks() {
   return checks;
 }
 
+std::vector<std::string> splitCheckGlobs(llvm::StringRef commaSeparated) {
+  llvm::SmallVector<llvm::StringRef, 4> parts;
+  commaSeparated.split(parts, ',', -1, false);
+  std::vector<std::string> globs;
+  for (llvm::StringRef glob : parts) {
+    globs.push_back(glob.trim().str());
+  }
+  return globs;
+}
+
 llvm::Expected<std::vector<std::string>> enabledChecks(const std::vector<std::string> &globs) {
   std::vector<std::string> enabled;
   for (const CheckInfo &info : allChecks()) {

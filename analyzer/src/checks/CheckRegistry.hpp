@@ -21,6 +21,9 @@ const std::vector<CheckInfo> &allChecks();
 // starting from every check enabled. Returns an error for a glob that names nothing.
 llvm::Expected<std::vector<std::string>> enabledChecks(const std::vector<std::string> &globs);
 
+// The globs of a flag such as --checks: "-*, spawnguard-x" is {"-*", "spawnguard-x"}.
+std::vector<std::string> splitCheckGlobs(llvm::StringRef commaSeparated);
+
 std::vector<std::unique_ptr<Check>> createChecks(const std::vector<std::string> &names, CheckContext &context);
 
 // Runs the named checks over a TU whose traversal scope is the user's code:

@@ -7,6 +7,7 @@
 #include "driver/Config.hpp"
 #include "driver/CrashIsolation.hpp"
 #include "driver/Options.hpp"
+#include "driver/ReportFlags.hpp"
 #include "driver/TranslationUnitLint.hpp"
 #include "driver/UnknownOptions.hpp"
 #include "fixes/FixOptions.hpp"
@@ -24,6 +25,7 @@
 #include <llvm/Support/GlobPattern.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/Process.h>
+#include <llvm/Support/Regex.h>
 #include <llvm/Support/ThreadPool.h>
 #include <llvm/Support/Threading.h>
 
@@ -68,10 +70,8 @@ bool skipped(const ConfigFile &config, const std::string &relativePath) {
 // The settings of one configuration file, with the command line on top.
 llvm::Expected<LintSettings> settingsFor(std::shared_ptr<const ConfigFile> config) {
   std::vector<std::string> globs = config->Checks;
-  llvm::SmallVector<llvm::StringRef, 4> extra;
-  llvm::StringRef(options::Checks).split(extra, ',', -1, false);
-  for (llvm::StringRef glob : extra) {
-    globs.push_back(glob.trim().str());
+  for (std::string &glob : splitCheckGlobs(options::Checks)) {
+    globs.push_back(std::move(glob));
   }
   llvm::Expected<std::vector<std::string>> enabled = enabledChecks(globs);
   if (!enabled) {
@@ -83,6 +83,8 @@ llvm::Expected<LintSettings> settingsFor(std::shared_ptr<const ConfigFile> confi
   settings.EnabledChecks = std::move(*enabled);
   settings.Strict = options::Strict || config->Strict.value_or(false);
   settings.Config = std::move(config);
+  settings.ExtraArgsBefore.assign(options::ExtraArgsBefore.begin(), options::ExtraArgsBefore.end());
+  settings.ExtraArgs.assign(options::ExtraArgs.begin(), options::ExtraArgs.end());
   return settings;
 }
 
@@ -170,7 +172,7 @@ int failedUnits(const std::vector<std::string> &failures) {
 
 // De-duplication, baseline and output: the end of a whole run and of a merge.
 int report(std::vector<Finding> findings, const std::string &root, const std::optional<Baseline> &baseline,
-           const std::vector<std::string> &failures = {}) {
+           const std::vector<std::string> &failures = {}, size_t hiddenInHeaders = 0) {
   deduplicate(findings);
   if (!options::WriteBaseline.empty()) {
     if (!failures.empty()) {
@@ -183,18 +185,30 @@ int report(std::vector<Finding> findings, const std::string &root, const std::op
       return fail(llvm::toString(std::move(written)),
                   "pass --write-baseline a writable path on a file system with space (the previous file is intact)");
     }
-    llvm::errs() << "spawnguard-lint: recorded " << findings.size() << " finding(s) in " << options::WriteBaseline
-                 << "\n";
+    if (!options::Quiet) {
+      llvm::errs() << "spawnguard-lint: recorded " << findings.size() << " finding(s) in " << options::WriteBaseline
+                   << "\n";
+    }
     return NoFindings;
   }
   if (baseline) {
     size_t known = baseline->removeKnown(findings, root);
-    llvm::errs() << "spawnguard-lint: " << known << " finding(s) already in the baseline\n";
+    if (!options::Quiet) {
+      llvm::errs() << "spawnguard-lint: " << known << " finding(s) already in the baseline\n";
+    }
   }
   if (llvm::Error fixed = exportAndApplyFixes(findings)) {
     return fail(llvm::toString(std::move(fixed)), "pass a writable path to --export-fixes, or make the sources writable");
   }
+  llvm::Expected<std::set<std::string>> asErrors = warningsAsErrorsChecks();
+  if (!asErrors) {
+    return fail("--warnings-as-errors: " + llvm::toString(asErrors.takeError()), "name checks listed by --list-checks");
+  }
+  size_t errors = markWarningsAsErrors(findings, *asErrors);
   int written = writeFindings(findings, root, failures);
+  if (written != CouldNotRun) {
+    printClosingSummary(findings.size(), errors, hiddenInHeaders);
+  }
   return failures.empty() || written == CouldNotRun ? written : failedUnits(failures);
 }
 
@@ -255,6 +269,14 @@ int checkOptions() {
     return fail("--jobs 0: at least one translation unit must be parsed at a time",
                 "pass --jobs N with N >= 1 (default 1)");
   }
+  std::string regexError;
+  if (options::HeaderFilter.getNumOccurrences() > 0 && !llvm::Regex(options::HeaderFilter).isValid(regexError)) {
+    return fail("--header-filter '" + options::HeaderFilter + "': " + regexError,
+                "pass an extended regular expression, e.g. --header-filter='^src/' or --header-filter='.*'");
+  }
+  if (llvm::Expected<std::set<std::string>> asErrors = warningsAsErrorsChecks(); !asErrors) {
+    return fail("--warnings-as-errors: " + llvm::toString(asErrors.takeError()), "name checks listed by --list-checks");
+  }
   if (!options::Root.empty() && !llvm::sys::fs::is_directory(options::Root)) {
     return fail("--root '" + options::Root + "' is not a folder", "pass --root the repository's top folder");
   }
@@ -304,8 +326,9 @@ int runDriver(int argc, const char **argv) {
     return refused;
   }
   if (!options::Merge.empty()) {
-    if (!options::SummariesDir.empty() || !options::SourcePaths.empty() || options::NoCrossTranslationUnit) {
-      return fail("--merge reads summaries only: it takes no FILES, --summaries-dir or --no-cross-tu",
+    if (!options::SummariesDir.empty() || !options::SourcePaths.empty() || options::NoCrossTranslationUnit ||
+        options::HeaderFilter.getNumOccurrences() > 0) {
+      return fail("--merge reads summaries only: it takes no FILES, --summaries-dir, --no-cross-tu or --header-filter",
                   "run the shards first with --summaries-dir, then --merge their folders");
     }
   } else if (!options::SummariesDir.empty() && options::NoCrossTranslationUnit) {
@@ -466,7 +489,12 @@ int runDriver(int argc, const char **argv) {
     }
     findings = wholeProgramFindings(summaries);
   }
-  return report(std::move(findings), root, baseline, failures);
+  size_t hiddenInHeaders = 0;
+  if (options::HeaderFilter.getNumOccurrences() > 0) {
+    deduplicate(findings); // a header's finding is hidden once, however many units include it
+    hiddenInHeaders = removeUnmatchedHeaderFindings(findings, toLint, root);
+  }
+  return report(std::move(findings), root, baseline, failures, hiddenInHeaders);
 }
 
 } // namespace spawnguard

@@ -50,4 +50,22 @@ cl::list<std::string> Merge("merge",
                                      "whole run would; parses nothing"),
                             cl::value_desc("DIR"), cl::cat(Category));
 
+// The flags clang-tidy users type, with clang-tidy's meaning.
+cl::list<std::string> ExtraArgs("extra-arg",
+                                cl::desc("Append ARG to every compile command (repeatable, e.g. --extra-arg=-DNDEBUG)"),
+                                cl::value_desc("ARG"), cl::cat(Category));
+cl::list<std::string> ExtraArgsBefore("extra-arg-before",
+                                      cl::desc("Put ARG first in every compile command, after the compiler "
+                                               "(repeatable)"),
+                                      cl::value_desc("ARG"), cl::cat(Category));
+cl::opt<bool> Quiet("quiet", cl::desc("No summary lines on stderr (findings and errors only)"), cl::cat(Category));
+cl::opt<std::string> WarningsAsErrors("warnings-as-errors",
+                                      cl::desc("Check globs whose findings are errors: shown as 'error:', counted "
+                                               "as errors in the summary, exit status 1 (e.g. 'spawnguard-*')"),
+                                      cl::value_desc("GLOBS"), cl::cat(Category));
+cl::opt<std::string> HeaderFilter("header-filter",
+                                  cl::desc("Show the findings in headers whose path matches REGEX (default: "
+                                           "every header's; '^$' shows none)"),
+                                  cl::value_desc("REGEX"), cl::cat(Category));
+
 } // namespace spawnguard::options

@@ -25,5 +25,10 @@ extern llvm::cl::opt<bool> ListChecks;
 extern llvm::cl::opt<bool> NoCrossTranslationUnit;
 extern llvm::cl::opt<std::string> SummariesDir;
 extern llvm::cl::list<std::string> Merge;
+extern llvm::cl::list<std::string> ExtraArgs;
+extern llvm::cl::list<std::string> ExtraArgsBefore;
+extern llvm::cl::opt<bool> Quiet;
+extern llvm::cl::opt<std::string> WarningsAsErrors;
+extern llvm::cl::opt<std::string> HeaderFilter;
 
 } // namespace spawnguard::options

@@ -137,6 +137,10 @@ TranslationUnitResult lintTranslationUnit(const clang::tooling::CompilationDatab
   clang::tooling::ClangTool tool(database, {file}, std::make_shared<clang::PCHContainerOperations>(), files);
   tool.appendArgumentsAdjuster(clang::tooling::getInsertArgumentAdjuster(
       "-resource-dir=" SPAWNGUARD_CLANG_RESOURCE_DIR, clang::tooling::ArgumentInsertPosition::END));
+  tool.appendArgumentsAdjuster(
+      clang::tooling::getInsertArgumentAdjuster(settings.ExtraArgsBefore, clang::tooling::ArgumentInsertPosition::BEGIN));
+  tool.appendArgumentsAdjuster(
+      clang::tooling::getInsertArgumentAdjuster(settings.ExtraArgs, clang::tooling::ArgumentInsertPosition::END));
   llvm::raw_string_ostream errors(result.Errors);
   llvm::IntrusiveRefCntPtr<clang::DiagnosticOptions> options(new clang::DiagnosticOptions());
   clang::TextDiagnosticPrinter printer(errors, options.get());

@@ -24,6 +24,9 @@ struct LintSettings {
   bool ProcessEndsAfter = false;
   // Summarise the TU for the cross-translation-unit merge.
   bool Summarise = false;
+  // --extra-arg-before and --extra-arg: put first and last in every compile command.
+  std::vector<std::string> ExtraArgsBefore;
+  std::vector<std::string> ExtraArgs;
 };
 
 struct TranslationUnitResult {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The command-line interface of spawnguard-lint as CI users meet it: NOLINT
 forms, .spawnguard.yaml, SARIF and JSON lines output, baselines, --strict,
---checks, --jobs and header de-duplication. Each test runs the real binary on
+--checks, --jobs, header de-duplication, clang-tidy's flags. Each test runs the real binary on
 small inputs copied into a fresh folder with its own compile database.
 
 usage: lint_interface_test.py LINT_BINARY [unittest args...]
@@ -304,6 +304,85 @@ class MissingDeadlineTest(unittest.TestCase):
 
     def test_nolint_names_the_missing_deadline_check(self):
         self.assertNotIn("echo_suppressed", [function for function, _, _ in self.deadline_findings("--strict")])
+
+
+class TidyFlagsTest(unittest.TestCase):
+    """The flags clang-tidy users type: --extra-arg(-before), --quiet, --warnings-as-errors,
+    --header-filter and the closing summary on stderr."""
+
+    def setUp(self):
+        self.project = Project("extra_args.cpp", "baseline.cpp", "includer_one.cpp", "includer_two.cpp")
+
+    def tearDown(self):
+        self.project.cleanup()
+
+    def test_extra_arg_is_appended_to_every_compile_command(self):
+        self.assertEqual(self.project.findings(files=["extra_args.cpp"]), [])
+        [finding] = self.project.findings("--extra-arg=-DLINT_THE_LOOP", files=["extra_args.cpp"])
+        self.assertEqual(finding["function"], "accept_forever")
+
+    def test_extra_arg_before_comes_first_and_extra_arg_last(self):
+        # The later of -D and -U wins: the order shows where each flag went.
+        self.assertEqual(self.project.findings("--extra-arg-before=-DLINT_THE_LOOP", "--extra-arg", "-ULINT_THE_LOOP",
+                                               files=["extra_args.cpp"]), [])
+        [finding] = self.project.findings("--extra-arg-before", "-ULINT_THE_LOOP", "--extra-arg=-DLINT_THE_LOOP",
+                                          files=["extra_args.cpp"])
+        self.assertEqual(finding["function"], "accept_forever")
+
+    def test_a_closing_summary_counts_the_findings_on_stderr(self):
+        result = self.project.lint(files=["baseline.cpp"])
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertEqual(result.stderr, "1 warning generated.\n")
+        clean = self.project.lint(files=["extra_args.cpp"])
+        self.assertEqual((clean.returncode, clean.stderr), (0, "0 warnings generated.\n"))
+
+    def test_quiet_leaves_only_findings_and_errors(self):
+        baseline = os.path.join(self.project.root, "baseline.json")
+        written = self.project.lint("--quiet", "--write-baseline", baseline, files=["baseline.cpp"])
+        self.assertEqual((written.returncode, written.stderr), (0, ""))
+        result = self.project.lint("--quiet", "--baseline", baseline, files=["baseline.cpp"])
+        self.assertEqual((result.returncode, result.stderr), (0, ""))
+        findings = self.project.lint("--quiet", files=["baseline.cpp"])
+        self.assertEqual((findings.returncode, findings.stderr), (1, ""))
+        self.assertIn("warning: unbounded spawn", findings.stdout)
+
+    def test_warnings_as_errors_shows_matching_findings_as_errors(self):
+        result = self.project.lint("--warnings-as-errors=spawnguard-unbounded-*", files=["baseline.cpp"])
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertRegex(result.stdout, r"baseline\.cpp:10:13: error: unbounded spawn")
+        self.assertEqual(result.stderr, "1 warning generated.\n1 warning treated as errors.\n")
+
+    def test_warnings_as_errors_leaves_other_checks_warnings(self):
+        result = self.project.lint("--warnings-as-errors=-*,spawnguard-detached-thread", files=["baseline.cpp"])
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertRegex(result.stdout, r"baseline\.cpp:10:13: warning: unbounded spawn")
+        self.assertNotIn("treated as errors", result.stderr)
+
+    def test_warnings_as_errors_naming_no_check_exits_2(self):
+        result = self.project.lint("--warnings-as-errors=spawnguard-no-such-check", files=["baseline.cpp"])
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("--warnings-as-errors: 'spawnguard-no-such-check' names no check", result.stderr)
+
+    def test_findings_in_headers_are_shown_by_default(self):
+        findings = self.project.findings(files=["includer_one.cpp"])
+        self.assertEqual([(f["file"], f["line"]) for f in findings], [("src/shared_header.hpp", 11)])
+
+    def test_header_filter_shows_only_the_headers_it_matches(self):
+        matched = self.project.findings("--header-filter=^src/shared_", files=["includer_one.cpp", "includer_two.cpp"])
+        self.assertEqual([(f["file"], f["line"]) for f in matched], [("src/shared_header.hpp", 11)])
+        result = self.project.lint("--format", "jsonl", "--header-filter=other/",
+                                   files=["includer_one.cpp", "includer_two.cpp"])
+        self.assertEqual((result.returncode, result.stdout), (0, ""), result.stderr)
+        self.assertIn("Suppressed 1 warning in headers the --header-filter does not match.", result.stderr)
+
+    def test_header_filter_never_hides_the_linted_files_own_findings(self):
+        [finding] = self.project.findings("--header-filter=^$", files=["baseline.cpp"])
+        self.assertEqual(finding["file"], "src/baseline.cpp")
+
+    def test_a_bad_header_filter_exits_2_naming_the_flag(self):
+        result = self.project.lint("--header-filter=(", files=["baseline.cpp"])
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("--header-filter '('", result.stderr)
 
 
 if __name__ == "__main__":
