@@ -45,8 +45,10 @@ lint "$work" --no-cross-tu || status=$?
 for program in "$work"/programs/*/; do
   lint "$program" || { one=$?; [ "$one" -le "$status" ] || status=$one; }
 done
-failed=$(grep -c "failed to parse$\|crashed while linting" "$work/stderr.log" || true)
-crashes=$(grep -c "crashed while linting" "$work/stderr.log" || true)
+# The lint's own words for a unit it could not finish (analyzer/src/driver/Driver.cpp).
+crashed="crashed clang's parser or spawnguard-lint"
+failed=$(grep -c "failed to parse$\|$crashed" "$work/stderr.log" || true)
+crashes=$(grep -c "$crashed" "$work/stderr.log" || true)
 crashes=${crashes:-0}
 if [ "$status" -gt 2 ]; then
   # The process died (a signal): find the TUs that crash it, one at a time.
