@@ -6,7 +6,7 @@
 #include <cassert>
 #include <cmath>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 namespace {
 
@@ -65,4 +65,4 @@ std::size_t AdaptiveLimiter::update(const AdaptiveObservation &observation) {
   return limit();
 }
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 namespace {
 
@@ -118,4 +118,4 @@ AdaptiveSites::update(SiteState &site, std::uint64_t generation, const SiteStats
   return tracked.applied;
 }
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

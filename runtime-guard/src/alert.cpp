@@ -7,7 +7,7 @@
 
 #include <mutex>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 std::string_view to_string(AlertLevel level) noexcept {
   switch (level) {
@@ -249,4 +249,4 @@ std::shared_ptr<AlertSink> make_callback_sink(std::function<void(const Alert &)>
   return std::make_shared<CallbackSink>(std::move(callback));
 }
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

@@ -2,10 +2,7 @@
 // mutex only around the wait queue.
 #include "spawnguard/async_semaphore.hpp"
 
-#include <boost/asio/append.hpp>
-#include <boost/asio/error.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include "spawnguard/detail/asio_io.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -14,13 +11,13 @@
 #include <optional>
 #include <vector>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 namespace detail {
 
 struct SemaphoreWaiter {
-  boost::asio::any_io_executor executor;
-  boost::asio::any_completion_handler<AsyncSemaphore::Signature> handler;
-  std::optional<boost::asio::steady_timer> timer;
+  net::any_io_executor executor;
+  AnyCompletion<AsyncSemaphore::Signature> handler;
+  std::optional<net::steady_timer> timer;
 };
 
 struct SemaphoreState {
@@ -52,17 +49,17 @@ struct SemaphoreState {
 
 namespace {
 
-void complete(const std::shared_ptr<SemaphoreWaiter> &waiter, boost::system::error_code ec,
+void complete(const std::shared_ptr<SemaphoreWaiter> &waiter, error_code ec,
               Permit permit) {
   auto executor = waiter->executor;
-  boost::asio::post(executor,
-                    boost::asio::append(std::move(waiter->handler), ec, std::move(permit)));
+  net::post(executor,
+                    bind_completion(std::move(waiter->handler), ec, std::move(permit)));
 }
 
-void complete(const boost::asio::any_io_executor &executor,
-              boost::asio::any_completion_handler<AsyncSemaphore::Signature> handler,
-              boost::system::error_code ec, Permit permit) {
-  boost::asio::post(executor, boost::asio::append(std::move(handler), ec, std::move(permit)));
+void complete(const net::any_io_executor &executor,
+              AnyCompletion<AsyncSemaphore::Signature> handler,
+              error_code ec, Permit permit) {
+  net::post(executor, bind_completion(std::move(handler), ec, std::move(permit)));
 }
 
 } // namespace
@@ -85,7 +82,7 @@ AsyncSemaphore::~AsyncSemaphore() {
     }
   }
   for (auto &waiter : orphans) {
-    detail::complete(waiter, boost::asio::error::operation_aborted, Permit{});
+    detail::complete(waiter, detail::net::error::operation_aborted, Permit{});
   }
 }
 
@@ -96,9 +93,9 @@ std::optional<Permit> AsyncSemaphore::try_acquire() noexcept {
   return std::nullopt;
 }
 
-void AsyncSemaphore::enqueue(const boost::asio::any_io_executor &ex,
+void AsyncSemaphore::enqueue(const detail::net::any_io_executor &ex,
                              std::chrono::nanoseconds timeout,
-                             boost::asio::any_completion_handler<Signature> handler) {
+                             detail::AnyCompletion<Signature> handler) {
   auto &state = *state_;
   std::unique_lock lock(state.mutex);
   state.waiter_count.fetch_add(1);
@@ -118,7 +115,7 @@ void AsyncSemaphore::enqueue(const boost::asio::any_io_executor &ex,
       detail::SemaphoreWaiter{ex, std::move(handler), std::nullopt});
   if (timeout > std::chrono::nanoseconds::zero()) {
     waiter->timer.emplace(ex, timeout);
-    waiter->timer->async_wait([weak = std::weak_ptr(state_), waiter](boost::system::error_code ec) {
+    waiter->timer->async_wait([weak = std::weak_ptr(state_), waiter](error_code ec) {
       auto alive = weak.lock();
       if (ec || !alive) {
         return; // granted (the grant cancels the timer) or the semaphore is gone
@@ -199,4 +196,4 @@ void AsyncSemaphore::set_max_waiters(std::size_t max_waiters) {
   state_->max_waiters = max_waiters;
 }
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

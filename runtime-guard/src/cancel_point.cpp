@@ -1,11 +1,9 @@
 // CancelPoint: arming, ending and the posted terminal cancellation.
 #include "spawnguard/detail/cancel_point.hpp"
 
-#include <boost/asio/post.hpp>
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
-namespace spawnguard::detail {
-
-void CancelPoint::arm(boost::asio::any_io_executor ex) {
+void CancelPoint::arm(net::any_io_executor ex) {
   std::lock_guard lock(mutex_);
   if (!ended_) {
     executor_ = std::move(ex);
@@ -25,7 +23,7 @@ bool CancelPoint::cancellable_now() const {
 }
 
 bool CancelPoint::request() {
-  boost::asio::any_io_executor ex;
+  net::any_io_executor ex;
   {
     std::lock_guard lock(mutex_);
     if (!armed_ || ended_ || requested_) {
@@ -37,16 +35,16 @@ bool CancelPoint::request() {
   // A cancellation signal is not thread-safe: it is emitted on the task's
   // executor, after which its completion (on the same executor) has not run
   // or has marked it ended.
-  boost::asio::post(ex, [self = shared_from_this()] {
+  net::post(ex, [self = shared_from_this()] {
     {
       std::lock_guard lock(self->mutex_);
       if (self->ended_) {
         return;
       }
     }
-    self->signal_.emit(boost::asio::cancellation_type::terminal);
+    self->signal_.emit(net::cancellation_type::terminal);
   });
   return true;
 }
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

@@ -14,7 +14,7 @@
 #include <algorithm>
 #include <set>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 namespace {
 
@@ -588,4 +588,4 @@ void Config::validate() const {
   }
 }
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

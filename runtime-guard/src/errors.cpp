@@ -3,11 +3,11 @@
 
 #include <string>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 namespace {
 
-class Category : public boost::system::error_category {
+class Category : public detail::error_category_base {
 public:
   virtual ~Category() = default;
   const char *name() const noexcept override { return "spawnguard"; }
@@ -28,13 +28,13 @@ public:
 
 } // namespace
 
-const boost::system::error_category &error_category() noexcept {
+const detail::error_category_base &error_category() noexcept {
   static const Category category;
   return category;
 }
 
-SpawnRejected::SpawnRejected(boost::system::error_code why, std::string site_label)
-    : boost::system::system_error(why, "spawn at " + site_label + " refused"),
+SpawnRejected::SpawnRejected(error_code why, std::string site_label)
+    : detail::system_error_base(why, "spawn at " + site_label + " refused"),
       site_(std::move(site_label)) {}
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

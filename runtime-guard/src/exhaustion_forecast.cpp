@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 namespace {
 
@@ -97,4 +97,4 @@ std::optional<double> ExhaustionForecast::seconds_to(double limit_bytes) const {
   return (limit_bytes - now) / *rate;
 }
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

@@ -1,11 +1,9 @@
 // Guard: site lookup, the sampler loop and one sampling step.
 #include "spawnguard/guard.hpp"
 
+#include "spawnguard/detail/asio_io.hpp"
 #include "spawnguard/detail/guard_state.hpp"
 #include "spawnguard/detail/pressure_trigger.hpp"
-
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 
 #include <fmt/format.h>
 
@@ -14,7 +12,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 namespace detail {
 
 GuardState::GuardState(Config cfg)
@@ -47,10 +45,10 @@ GuardState::GuardState(Config cfg)
 // (every timer and trigger operation and every sample hold `mutex`).
 class SamplerLoop : public std::enable_shared_from_this<SamplerLoop> {
 public:
-  SamplerLoop(Guard &guard, const boost::asio::any_io_executor &ex,
+  SamplerLoop(Guard &guard, const net::any_io_executor &ex,
               std::chrono::milliseconds period,
               const std::optional<Config::PressureTrigger> &trigger, const std::string &psi_file)
-      : guard_(guard), strand_(boost::asio::make_strand(ex)), timer_(strand_), period_(period) {
+      : guard_(guard), strand_(net::make_strand(ex)), timer_(strand_), period_(period) {
     if (trigger) {
       trigger_.emplace(strand_, psi_file, *trigger);
     }
@@ -80,7 +78,7 @@ public:
 private:
   void arm() {
     timer_.expires_after(period_);
-    timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    timer_.async_wait([self = shared_from_this()](error_code ec) {
       std::lock_guard lock(self->mutex_);
       if (ec || self->stopped_) {
         return;
@@ -93,7 +91,7 @@ private:
     if (!trigger_) {
       return;
     }
-    trigger_->async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    trigger_->async_wait([self = shared_from_this()](error_code ec) {
       std::lock_guard lock(self->mutex_);
       if (ec || self->stopped_) {
         return;
@@ -107,8 +105,8 @@ private:
   Guard &guard_;
   mutable std::mutex mutex_;
   bool stopped_ = false;
-  boost::asio::strand<boost::asio::any_io_executor> strand_;
-  boost::asio::steady_timer timer_;
+  net::strand<net::any_io_executor> strand_;
+  net::steady_timer timer_;
   std::chrono::milliseconds period_;
   std::optional<PressureTrigger> trigger_;
 };
@@ -261,7 +259,7 @@ std::vector<LiveTask> Guard::live_task_list() const {
   return out;
 }
 
-void Guard::start_sampler(const boost::asio::any_io_executor &ex) {
+void Guard::start_sampler(const detail::net::any_io_executor &ex) {
   std::lock_guard lock(state_->sampler_mutex);
   if (state_->sampler) {
     state_->sampler->stop();
@@ -443,4 +441,4 @@ std::optional<MemoryReading> Guard::last_reading() const {
 
 const Config &Guard::config() const noexcept { return state_->config; }
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

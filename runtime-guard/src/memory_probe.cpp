@@ -14,7 +14,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 namespace {
 
@@ -297,4 +297,4 @@ MemoryReading MemoryProbe::read() const {
   return out;
 }
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

@@ -12,7 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 namespace {
 
@@ -43,7 +43,7 @@ std::string trigger_line(const Config::PressureTrigger &trigger) {
                      trigger.window.count());
 }
 
-PressureTrigger::PressureTrigger(const boost::asio::any_io_executor &ex, const std::string &file,
+PressureTrigger::PressureTrigger(const net::any_io_executor &ex, const std::string &file,
                                  const Config::PressureTrigger &trigger) {
   status_.file = file;
   const int fd = ::open(file.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -97,10 +97,10 @@ PressureTriggerStatus PressureTrigger::status() const {
 
 void PressureTrigger::close() {
   if (descriptor_) {
-    boost::system::error_code ignored;
+    error_code ignored;
     descriptor_->close(ignored); // unregisters the trigger
     descriptor_.reset();
   }
 }
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

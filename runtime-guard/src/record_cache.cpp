@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <new>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 namespace {
 
@@ -49,4 +49,4 @@ TaskRecord *take_record() { return record_cache.take(); }
 
 void give_record(TaskRecord *record) noexcept { record_cache.give(record); }
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

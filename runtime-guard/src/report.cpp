@@ -11,7 +11,7 @@
 #include <limits>
 #include <map>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 namespace {
 
@@ -194,4 +194,4 @@ std::string Guard::prometheus_text() const {
   return out;
 }
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

@@ -1,7 +1,7 @@
 // Names of the limit policies, as the config and the reports spell them.
 #include "spawnguard/site_limit.hpp"
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 std::string_view to_string(LimitPolicy policy) noexcept {
   switch (policy) {
@@ -15,4 +15,4 @@ std::string_view to_string(LimitPolicy policy) noexcept {
   return "observe";
 }
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

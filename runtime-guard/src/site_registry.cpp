@@ -1,7 +1,7 @@
 // SiteRegistry: lock-free lookups by source location, a mutex for new sites.
 #include "spawnguard/detail/site_registry.hpp"
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 namespace {
 
@@ -99,4 +99,4 @@ std::vector<SiteState *> SiteRegistry::all() const {
   return out;
 }
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

@@ -11,7 +11,7 @@
 #include <mutex>
 #include <stdexcept>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 namespace {
 
@@ -261,4 +261,4 @@ void SiteState::append_live_tasks(std::vector<LiveTask> &out, std::int64_t now_n
   }
 }
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

@@ -9,7 +9,7 @@
 #include <mutex>
 #include <stdexcept>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 namespace {
 
@@ -60,4 +60,4 @@ void unregister_site(std::uint32_t index) noexcept { site_table().remove(index);
 
 SiteState *site_at(std::uint32_t index) noexcept { return site_table().at(index); }
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

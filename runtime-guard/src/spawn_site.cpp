@@ -9,7 +9,7 @@
 
 #include <cstdlib>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 std::string_view label_path(std::string_view path, std::string_view root) {
   while (root.size() > 1 && root.ends_with('/')) {
@@ -44,4 +44,4 @@ SpawnSite SpawnSite::named(std::string_view name, std::source_location where) {
   return SpawnSite(std::string(name), where.file_name(), where.line(), where.function_name());
 }
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

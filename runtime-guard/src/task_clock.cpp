@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 std::int64_t coarse_now_ns() noexcept {
   timespec now{};
@@ -66,4 +66,4 @@ void hold_ticker() { TickerClock::instance().hold(true); }
 void advance_held_ticker(std::uint64_t ms) { TickerClock::instance().advance(ms); }
 void release_ticker() { TickerClock::instance().hold(false); }
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

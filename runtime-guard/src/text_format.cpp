@@ -5,7 +5,7 @@
 
 #include <array>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 std::string json_quote(std::string_view text) {
   std::string out = "\"";
@@ -82,4 +82,4 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
   }
 }
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 namespace {
 
@@ -108,4 +108,4 @@ TripDecision TripPolicy::evaluate(const TripInput &input) {
   return decision;
 }
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

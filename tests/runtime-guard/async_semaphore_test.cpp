@@ -1,11 +1,7 @@
 // AsyncSemaphore: RAII permits, a bounded wait queue, timeouts.
 #include "spawnguard/async_semaphore.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "test_asio.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +11,7 @@
 namespace spawnguard {
 namespace {
 
-namespace asio = boost::asio;
+namespace asio = test::asio;
 using namespace std::chrono_literals;
 
 TEST(AsyncSemaphore, TryAcquireGivesPermitsUntilNoneAreLeft) {
@@ -46,7 +42,7 @@ TEST(AsyncSemaphore, WaiterGetsThePermitWhenOneIsReleased) {
   AsyncSemaphore sem(1);
   auto held = sem.try_acquire();
   bool granted = false;
-  sem.async_acquire(io.get_executor(), [&](boost::system::error_code ec, Permit permit) {
+  sem.async_acquire(io.get_executor(), [&](error_code ec, Permit permit) {
     granted = !ec && static_cast<bool>(permit);
   });
   io.poll();
@@ -68,7 +64,7 @@ TEST(AsyncSemaphore, WaitersAreServedInArrivalOrder) {
   std::vector<int> order;
   std::vector<Permit> kept;
   for (int i = 0; i < 3; ++i) {
-    sem.async_acquire(io.get_executor(), [&, i](boost::system::error_code, Permit permit) {
+    sem.async_acquire(io.get_executor(), [&, i](error_code, Permit permit) {
       order.push_back(i);
       kept.push_back(std::move(permit));
     });
@@ -89,9 +85,9 @@ TEST(AsyncSemaphore, WaitersAreServedInArrivalOrder) {
 TEST(AsyncSemaphore, WaitTimesOutWithWaitTimeout) {
   asio::io_context io;
   AsyncSemaphore sem(0);
-  boost::system::error_code result;
+  error_code result;
   sem.async_acquire(io.get_executor(), 20ms,
-                    [&](boost::system::error_code ec, Permit) { result = ec; });
+                    [&](error_code ec, Permit) { result = ec; });
   const auto start = std::chrono::steady_clock::now();
   io.run();
   EXPECT_EQ(result, make_error_code(errc::wait_timeout));
@@ -102,10 +98,10 @@ TEST(AsyncSemaphore, WaitTimesOutWithWaitTimeout) {
 TEST(AsyncSemaphore, RefusesWaitersBeyondTheMaximum) {
   asio::io_context io;
   AsyncSemaphore sem(0, 1);
-  boost::system::error_code first = errc::shed;
-  boost::system::error_code second;
-  sem.async_acquire(io.get_executor(), [&](boost::system::error_code ec, Permit) { first = ec; });
-  sem.async_acquire(io.get_executor(), [&](boost::system::error_code ec, Permit) { second = ec; });
+  error_code first = errc::shed;
+  error_code second;
+  sem.async_acquire(io.get_executor(), [&](error_code ec, Permit) { first = ec; });
+  sem.async_acquire(io.get_executor(), [&](error_code ec, Permit) { second = ec; });
   io.poll();
   io.restart(); // a poll() that runs out of work stops the context
   EXPECT_EQ(second, make_error_code(errc::too_many_waiters));
@@ -120,8 +116,8 @@ TEST(AsyncSemaphore, GrantedWaiterDoesNotTimeOutLater) {
   asio::io_context io;
   AsyncSemaphore sem(0);
   int calls = 0;
-  boost::system::error_code result = errc::shed;
-  sem.async_acquire(io.get_executor(), 30ms, [&](boost::system::error_code ec, Permit) {
+  error_code result = errc::shed;
+  sem.async_acquire(io.get_executor(), 30ms, [&](error_code ec, Permit) {
     ++calls;
     result = ec;
   });
@@ -155,11 +151,11 @@ TEST(AsyncSemaphore, WorksWithUseAwaitable) {
 
 TEST(AsyncSemaphore, DestructionAbortsQueuedWaiters) {
   asio::io_context io;
-  boost::system::error_code result;
+  error_code result;
   {
     AsyncSemaphore sem(0);
     sem.async_acquire(io.get_executor(), 10s,
-                      [&](boost::system::error_code ec, Permit) { result = ec; });
+                      [&](error_code ec, Permit) { result = ec; });
   }
   io.run();
   EXPECT_EQ(result, asio::error::operation_aborted);

@@ -4,14 +4,8 @@
 // counter, and the cancelled tasks end, freeing what they held.
 #include "spawnguard/spawnguard.hpp"
 
+#include "test_asio.hpp"
 #include "test_support.hpp"
-
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <gtest/gtest.h>
 
@@ -23,7 +17,7 @@ namespace spawnguard {
 namespace {
 
 using namespace std::chrono_literals;
-namespace asio = boost::asio;
+namespace asio = test::asio;
 using test::memory;
 
 // Memory a task holds until it ends, counted so that the test sees it freed.
@@ -42,13 +36,13 @@ private:
 
 // Holds a ballast and waits for a timer that never fires; records how the
 // wait ended.
-asio::awaitable<void> hold_memory(int id, std::map<int, boost::system::error_code> &ended) {
+asio::awaitable<void> hold_memory(int id, std::map<int, error_code> &ended) {
   Ballast ballast;
   asio::steady_timer never(co_await asio::this_coro::executor, 24h);
   try {
     co_await never.async_wait(asio::use_awaitable);
     ended[id] = {};
-  } catch (const boost::system::system_error &e) {
+  } catch (const test::system_error &e) {
     ended[id] = e.code();
   }
 }
@@ -90,7 +84,7 @@ protected:
 
   Guard guard{config()};
   std::shared_ptr<RecordingCancellations> sink = std::make_shared<RecordingCancellations>();
-  std::map<int, boost::system::error_code> ended;
+  std::map<int, error_code> ended;
   std::chrono::steady_clock::time_point at = std::chrono::steady_clock::now();
   asio::io_context io; // destroyed first: its tasks end before the guard
 };

@@ -2,13 +2,8 @@
 // observe; admissions; shedding of sheddable sites at critical.
 #include "spawnguard/spawnguard.hpp"
 
+#include "test_asio.hpp"
 #include "test_support.hpp"
-
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <gtest/gtest.h>
 
@@ -17,7 +12,7 @@
 namespace spawnguard {
 namespace {
 
-namespace asio = boost::asio;
+namespace asio = test::asio;
 using namespace std::chrono_literals;
 
 Config quiet() { return test::quiet_config(); }
@@ -27,7 +22,7 @@ using test::parked;
 // What a co_spawn completion saw: nothing, or the refusal's code.
 struct Outcome {
   bool completed = false;
-  boost::system::error_code refusal;
+  error_code refusal;
   std::string site;
 };
 

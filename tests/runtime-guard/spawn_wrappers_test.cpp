@@ -2,16 +2,8 @@
 // results, exceptions, completion tokens, executors — and count each task.
 #include "spawnguard/spawnguard.hpp"
 
+#include "test_asio.hpp"
 #include "test_support.hpp"
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/bind_executor.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/use_future.hpp>
 
 #include <gtest/gtest.h>
 
@@ -20,7 +12,7 @@
 namespace spawnguard {
 namespace {
 
-namespace asio = boost::asio;
+namespace asio = test::asio;
 
 Config quiet() { return test::quiet_config(); }
 
@@ -139,7 +131,7 @@ TEST(CoSpawn, DeferredStartsOnlyWhenLaunched) {
   Guard guard(quiet());
   asio::io_context io;
   auto site = guard.here();
-  auto op = co_spawn(site, io, answer(), asio::deferred);
+  auto op = co_spawn(site, io, answer(), test::deferred);
   EXPECT_EQ(site.stats().spawned, 0u);
   int result = 0;
   std::move(op)([&](std::exception_ptr, int value) { result = value; });
@@ -152,7 +144,7 @@ TEST(CoSpawn, WorksWithAsTuple) {
   Guard guard(quiet());
   asio::io_context io;
   int result = 0;
-  co_spawn(guard.here(), io, answer(), asio::as_tuple([&](std::tuple<std::exception_ptr, int> t) {
+  co_spawn(guard.here(), io, answer(), test::as_tuple([&](std::tuple<std::exception_ptr, int> t) {
              result = std::get<1>(t);
            }));
   io.run();

@@ -5,12 +5,20 @@
 
 #include "spawnguard/alert.hpp"
 #include "spawnguard/config.hpp"
+#include "spawnguard/detail/asio.hpp"
 #include "spawnguard/memory_probe.hpp"
 
+#ifdef SPAWNGUARD_STANDALONE_ASIO
+#include <asio/awaitable.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#else
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#endif
 
 #include <vector>
 
@@ -22,9 +30,9 @@ inline Config quiet_config() {
   return config;
 }
 
-inline boost::asio::awaitable<void> parked(boost::asio::steady_timer &gate) {
-  boost::system::error_code ignored;
-  co_await gate.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+inline detail::net::awaitable<void> parked(detail::net::steady_timer &gate) {
+  error_code ignored;
+  co_await gate.async_wait(detail::net::redirect_error(detail::net::use_awaitable, ignored));
 }
 
 inline MemoryReading memory(std::uint64_t used, std::uint64_t limit = 1000) {

@@ -3,6 +3,8 @@
 // a callback).
 #pragma once
 
+#include "spawnguard/detail/flavour.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -14,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 enum class AlertLevel { ok = 0, warn = 1, critical = 2 };
 std::string_view to_string(AlertLevel level) noexcept;
@@ -136,4 +138,4 @@ std::shared_ptr<AlertSink> make_json_lines_sink(std::FILE *out = stderr);
 // Calls `callback` on the sampler's thread.
 std::shared_ptr<AlertSink> make_callback_sink(std::function<void(const Alert &)> callback);
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

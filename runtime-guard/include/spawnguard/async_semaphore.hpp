@@ -6,9 +6,7 @@
 
 #include "spawnguard/errors.hpp"
 
-#include <boost/asio/any_completion_handler.hpp>
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/async_result.hpp>
+#include "spawnguard/detail/handler_wrapper.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -17,7 +15,7 @@
 #include <optional>
 #include <utility>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 class AsyncSemaphore;
 
@@ -55,11 +53,11 @@ struct SemaphoreState;
 
 class AsyncSemaphore {
 public:
-  using Signature = void(boost::system::error_code, Permit);
+  using Signature = void(error_code, Permit);
   static constexpr std::size_t unlimited_waiters = std::numeric_limits<std::size_t>::max();
 
   explicit AsyncSemaphore(std::size_t permits, std::size_t max_waiters = unlimited_waiters);
-  // Waiters still queued complete with boost::asio::error::operation_aborted.
+  // Waiters still queued complete with Asio's error::operation_aborted.
   // Permits must not outlive the semaphore.
   ~AsyncSemaphore();
   AsyncSemaphore(const AsyncSemaphore &) = delete;
@@ -72,18 +70,18 @@ public:
   // errc::too_many_waiters at once when max_waiters are already queued; or
   // errc::wait_timeout after `timeout` (zero or negative: wait forever).
   template <typename Token>
-  auto async_acquire(const boost::asio::any_io_executor &ex, std::chrono::nanoseconds timeout,
+  auto async_acquire(const detail::net::any_io_executor &ex, std::chrono::nanoseconds timeout,
                      Token &&token) {
-    return boost::asio::async_initiate<Token, Signature>(
-        [this](auto handler, const boost::asio::any_io_executor &executor,
+    return detail::net::async_initiate<Token, Signature>(
+        [this](auto handler, const detail::net::any_io_executor &executor,
                std::chrono::nanoseconds wait_for) {
           enqueue(executor, wait_for,
-                  boost::asio::any_completion_handler<Signature>(std::move(handler)));
+                  detail::erase_completion<Signature>(std::move(handler), executor));
         },
         token, ex, timeout);
   }
   template <typename Token>
-  auto async_acquire(const boost::asio::any_io_executor &ex, Token &&token) {
+  auto async_acquire(const detail::net::any_io_executor &ex, Token &&token) {
     return async_acquire(ex, std::chrono::nanoseconds::zero(), std::forward<Token>(token));
   }
 
@@ -101,8 +99,8 @@ public:
 
 private:
   friend class Permit;
-  void enqueue(const boost::asio::any_io_executor &ex, std::chrono::nanoseconds timeout,
-               boost::asio::any_completion_handler<Signature> handler);
+  void enqueue(const detail::net::any_io_executor &ex, std::chrono::nanoseconds timeout,
+               detail::AnyCompletion<Signature> handler);
   void release_one() noexcept;
   std::shared_ptr<detail::SemaphoreState> state_;
 };
@@ -113,4 +111,4 @@ inline void Permit::release() noexcept {
   }
 }
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

@@ -6,17 +6,15 @@
 #include "spawnguard/guard.hpp"
 #include "spawnguard/detail/guarded_spawn.hpp"
 
-#include <boost/asio/awaitable.hpp>
-
 #include <source_location>
 #include <utility>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 // co_spawn(ex, awaitable, token): the caller's file:line in Guard::global().
 template <typename ExecutorOrContext, typename T, typename AwaitableExecutor, typename Token>
   requires detail::ExecutorOrContext<ExecutorOrContext>
-auto co_spawn(ExecutorOrContext &&ex, boost::asio::awaitable<T, AwaitableExecutor> a,
+auto co_spawn(ExecutorOrContext &&ex, detail::net::awaitable<T, AwaitableExecutor> a,
               Token &&token, std::source_location where = std::source_location::current()) {
   return detail::guarded_co_spawn(Guard::global().here(where).state(), Admission{},
                                   detail::executor_of(ex), std::move(a),
@@ -36,7 +34,7 @@ auto co_spawn(ExecutorOrContext &&ex, F &&f, Token &&token,
 // co_spawn(site, ex, awaitable, token): counted at `site` (any guard).
 template <typename ExecutorOrContext, typename T, typename AwaitableExecutor, typename Token>
   requires detail::ExecutorOrContext<ExecutorOrContext>
-auto co_spawn(Site site, ExecutorOrContext &&ex, boost::asio::awaitable<T, AwaitableExecutor> a,
+auto co_spawn(Site site, ExecutorOrContext &&ex, detail::net::awaitable<T, AwaitableExecutor> a,
               Token &&token) {
   return detail::guarded_co_spawn(site.state(), Admission{}, detail::executor_of(ex),
                                   std::move(a), std::forward<Token>(token));
@@ -54,7 +52,7 @@ auto co_spawn(Site site, ExecutorOrContext &&ex, F &&f, Token &&token) {
 template <typename ExecutorOrContext, typename T, typename AwaitableExecutor, typename Token>
   requires detail::ExecutorOrContext<ExecutorOrContext>
 auto co_spawn(Admission admission, ExecutorOrContext &&ex,
-              boost::asio::awaitable<T, AwaitableExecutor> a, Token &&token) {
+              detail::net::awaitable<T, AwaitableExecutor> a, Token &&token) {
   auto &site = *admission.site_state();
   return detail::guarded_co_spawn(site, std::move(admission), detail::executor_of(ex),
                                   std::move(a), std::forward<Token>(token));
@@ -68,4 +66,4 @@ auto co_spawn(Admission admission, ExecutorOrContext &&ex, F &&f, Token &&token)
                                   std::forward<F>(f), std::forward<Token>(token));
 }
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

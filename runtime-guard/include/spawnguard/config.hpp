@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 enum class SinkKind { log, json, none };
 
@@ -105,4 +105,4 @@ const std::vector<EnvVariable> &environment_variables();
 // closest known name. Guard::global() prints them to stderr.
 std::vector<std::string> unknown_variable_warnings(const std::vector<std::string_view> &names);
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

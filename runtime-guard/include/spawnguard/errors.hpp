@@ -2,13 +2,12 @@
 // exception a guarded co_spawn completes with when its site refuses it.
 #pragma once
 
-#include <boost/system/error_code.hpp>
-#include <boost/system/system_error.hpp>
+#include "spawnguard/detail/asio.hpp"
 
 #include <string>
 #include <type_traits>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 enum class errc {
   limit_reached = 1, // the site's limit is full and its policy is reject
@@ -17,23 +16,27 @@ enum class errc {
   too_many_waiters,  // the wait queue already holds its maximum
 };
 
-const boost::system::error_category &error_category() noexcept;
+const detail::error_category_base &error_category() noexcept;
 
-inline boost::system::error_code make_error_code(errc e) noexcept {
+inline error_code make_error_code(errc e) noexcept {
   return {static_cast<int>(e), error_category()};
 }
 
 // The exception_ptr a refused co_spawn completes with: a server turns it into
 // 503 + Retry-After. code() says why; site() names the refusing site.
-class SpawnRejected : public boost::system::system_error {
+class SpawnRejected : public detail::system_error_base {
 public:
-  SpawnRejected(boost::system::error_code why, std::string site_label);
+  SpawnRejected(error_code why, std::string site_label);
   const std::string &site() const noexcept { return site_; }
 
 private:
   std::string site_;
 };
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR
 
+#ifdef SPAWNGUARD_STANDALONE_ASIO
+template <> struct std::is_error_code_enum<spawnguard::errc> : std::true_type {};
+#else
 template <> struct boost::system::is_error_code_enum<spawnguard::errc> : std::true_type {};
+#endif

@@ -3,11 +3,13 @@
 // predicts the seconds left until the limit.
 #pragma once
 
+#include "spawnguard/detail/flavour.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <vector>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 class ExhaustionForecast {
 public:
@@ -38,4 +40,4 @@ private:
   std::size_t count_ = 0;
 };
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

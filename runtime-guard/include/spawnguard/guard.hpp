@@ -9,7 +9,7 @@
 #include "spawnguard/site.hpp"
 #include "spawnguard/site_stats.hpp"
 
-#include <boost/asio/any_io_executor.hpp>
+#include "spawnguard/detail/asio.hpp"
 
 #include <chrono>
 #include <memory>
@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 namespace detail {
 class GuardState;
@@ -70,7 +70,7 @@ public:
   // Samples every Config::sample_period on its own timer on `ex` (a strand of
   // it), and at once when the PSI trigger (Config::pressure_trigger) fires.
   // Calling it again restarts the sampler.
-  void start_sampler(const boost::asio::any_io_executor &ex);
+  void start_sampler(const detail::net::any_io_executor &ex);
   void stop_sampler();
   // One sample now: reads memory, updates the forecast and the level,
   // publishes an alert to the sinks when the level changed. Returns the state
@@ -95,4 +95,4 @@ private:
   std::unique_ptr<detail::GuardState> state_;
 };
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

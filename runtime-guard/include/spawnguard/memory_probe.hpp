@@ -4,12 +4,14 @@
 // and /proc/self/mountinfo), memory PSI, and an explicit budget.
 #pragma once
 
+#include "spawnguard/detail/flavour.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 struct CgroupLocation {
   int version = 0;   // 1 or 2
@@ -66,4 +68,4 @@ struct ParsedLimit {
 };
 ParsedLimit parse_cgroup_bytes(std::string_view text);
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

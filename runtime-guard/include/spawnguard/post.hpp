@@ -10,7 +10,7 @@
 #include <source_location>
 #include <utility>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 #define SPAWNGUARD_SUBMIT_WRAPPERS(name)                                                          \
   template <typename ExecutorOrContext, typename Token>                                          \
@@ -41,4 +41,4 @@ SPAWNGUARD_SUBMIT_WRAPPERS(defer)
 
 #undef SPAWNGUARD_SUBMIT_WRAPPERS
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

@@ -9,7 +9,7 @@
 #include <string>
 #include <utility>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 // A live-task slot taken at a site, or the reason none was. Pass it to
 // spawnguard::co_spawn / post; dropped unused, it frees the slot.
@@ -34,8 +34,8 @@ public:
 
   explicit operator bool() const noexcept { return record_ != nullptr; }
   // Why there is no slot: errc::limit_reached or errc::shed.
-  boost::system::error_code error() const noexcept {
-    return refusal_ == errc{} ? boost::system::error_code{} : make_error_code(refusal_);
+  error_code error() const noexcept {
+    return refusal_ == errc{} ? error_code{} : make_error_code(refusal_);
   }
 
   // Internal: the wrappers take the reserved record over.
@@ -100,4 +100,4 @@ private:
   detail::SiteState *state_;
 };
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

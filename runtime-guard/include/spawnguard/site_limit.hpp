@@ -3,13 +3,15 @@
 // what a spawn does when that many already are.
 #pragma once
 
+#include "spawnguard/detail/flavour.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <limits>
 #include <optional>
 #include <string_view>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 enum class LimitPolicy {
   reject,  // the spawn does not happen; it completes with SpawnRejected(errc::limit_reached)
@@ -38,4 +40,4 @@ struct SiteLimit {
   std::optional<AdaptiveLimit> adaptive{};
 };
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

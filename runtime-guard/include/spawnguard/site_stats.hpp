@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 // Live tasks of a site by age: < 1 s, < 10 s, < 60 s, < 600 s, older.
 struct AgeHistogram {
@@ -44,4 +44,4 @@ struct LiveTask {
   std::chrono::nanoseconds age{0};
 };
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

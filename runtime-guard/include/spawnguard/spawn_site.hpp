@@ -2,12 +2,14 @@
 // counter, limit and alert is filed under.
 #pragma once
 
+#include "spawnguard/detail/flavour.hpp"
+
 #include <cstdint>
 #include <source_location>
 #include <string>
 #include <string_view>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 class SpawnSite {
 public:
@@ -47,4 +49,4 @@ std::string_view label_path(std::string_view path, std::string_view root);
 // of the CMake build that compiled the runtime.
 std::string_view source_root();
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace spawnguard {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 struct SiteSignal {
   std::string label{};
@@ -53,4 +53,4 @@ private:
   std::size_t calm_samples_ = 0;
 };
 
-} // namespace spawnguard
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

@@ -7,7 +7,7 @@
 
 #include <vector>
 
-namespace spawnguard::testing {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::testing {
 
 namespace {
 
@@ -68,4 +68,4 @@ bool LeakCheck::Verify() {
   return report_excess(guard_, baseline_);
 }
 
-} // namespace spawnguard::testing
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::testing

@@ -4,11 +4,13 @@
 // the sampler feeds it one observation per sample.
 #pragma once
 
+#include "spawnguard/detail/flavour.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 struct AdaptiveTuning {
   std::size_t recent_samples = 10;    // EMA window of the recent completion time
@@ -61,4 +63,4 @@ private:
   LimitCause cause_ = LimitCause::none;
 };
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

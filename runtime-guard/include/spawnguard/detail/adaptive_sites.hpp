@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 class SiteState;
 
@@ -59,4 +59,4 @@ private:
   std::map<const SiteState *, Tracked> sites_;
 };
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

@@ -5,23 +5,22 @@
 
 #include "spawnguard/detail/task_record.hpp"
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/cancellation_signal.hpp>
+#include "spawnguard/detail/asio.hpp"
 
 #include <memory>
 #include <mutex>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 class CancelPoint : public std::enable_shared_from_this<CancelPoint> {
 public:
   // The slot co_spawn installs its handler in; connected to signal().
-  boost::asio::cancellation_slot slot() noexcept { return signal_.slot(); }
-  boost::asio::cancellation_signal &signal() noexcept { return signal_; }
+  net::cancellation_slot slot() noexcept { return signal_.slot(); }
+  net::cancellation_signal &signal() noexcept { return signal_; }
 
   // co_spawn has installed its handler: the task can be cancelled on `ex`
   // from now on (unless it ended already).
-  void arm(boost::asio::any_io_executor ex);
+  void arm(net::any_io_executor ex);
   // The task's completion ran (or it never started): nothing to cancel.
   void end() noexcept;
   bool cancellable_now() const;
@@ -35,8 +34,8 @@ private:
   bool armed_ = false;
   bool ended_ = false;
   bool requested_ = false;
-  boost::asio::any_io_executor executor_;
-  boost::asio::cancellation_signal signal_;
+  net::any_io_executor executor_;
+  net::cancellation_signal signal_;
 };
 
 // The record of a task at a cancellable site: a TaskRecord (its `packed` has
@@ -49,4 +48,4 @@ inline CancelPoint *cancel_point_of(TaskRecord *record) noexcept {
   return record->cancellable() ? static_cast<CancellableRecord *>(record)->point.get() : nullptr;
 }
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

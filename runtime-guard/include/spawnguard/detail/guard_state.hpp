@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 class SamplerLoop;
 
@@ -73,4 +73,4 @@ public:
   std::shared_ptr<SamplerLoop> sampler;
 };
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

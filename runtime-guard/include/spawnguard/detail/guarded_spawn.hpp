@@ -6,29 +6,24 @@
 #include "spawnguard/site.hpp"
 #include "spawnguard/detail/tracked_handler.hpp"
 
-#include <boost/asio/append.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/defer.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/execution_context.hpp>
-#include <boost/asio/is_executor.hpp>
-#include <boost/asio/post.hpp>
+#include "spawnguard/detail/asio.hpp"
+#include "spawnguard/detail/handler_wrapper.hpp"
 
 #include <concepts>
 #include <exception>
 #include <type_traits>
 #include <utility>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 template <typename E>
 concept AsioExecutor =
-    boost::asio::is_executor<E>::value || boost::asio::execution::is_executor<E>::value;
+    net::is_executor<E>::value || net::execution::is_executor<E>::value;
 
 template <typename E>
 concept ExecutorOrContext = AsioExecutor<std::decay_t<E>> ||
                             std::is_convertible_v<std::remove_reference_t<E> &,
-                                                  boost::asio::execution_context &>;
+                                                  net::execution_context &>;
 
 template <typename E> auto executor_of(E &&ex_or_ctx) {
   if constexpr (AsioExecutor<std::decay_t<E>>) {
@@ -40,16 +35,16 @@ template <typename E> auto executor_of(E &&ex_or_ctx) {
 
 template <typename F>
 concept SpawnFunction = std::invocable<std::decay_t<F> &> && requires(std::decay_t<F> &f) {
-  typename boost::asio::detail::awaitable_signature<std::invoke_result_t<std::decay_t<F> &>>::type;
+  typename net::detail::awaitable_signature<std::invoke_result_t<std::decay_t<F> &>>::type;
 };
 
 // Completion signature of co_spawn for an awaitable or a function returning one.
 template <typename Spawnable> struct SpawnSignature {
-  using type = typename boost::asio::detail::awaitable_signature<
+  using type = typename net::detail::awaitable_signature<
       std::invoke_result_t<Spawnable &>>::type;
 };
-template <typename T, typename E> struct SpawnSignature<boost::asio::awaitable<T, E>> {
-  using type = typename boost::asio::detail::awaitable_signature<boost::asio::awaitable<T, E>>::type;
+template <typename T, typename E> struct SpawnSignature<net::awaitable<T, E>> {
+  using type = typename net::detail::awaitable_signature<net::awaitable<T, E>>::type;
 };
 
 template <typename Signature> struct Refusal;
@@ -57,10 +52,9 @@ template <typename... Results> struct Refusal<void(std::exception_ptr, Results..
   // Completes the handler as Asio completes a co_spawn that threw.
   template <typename Executor, typename Handler>
   static void complete(const Executor &ex, Handler &&handler, const SiteState &site,
-                       boost::system::error_code why) {
+                       error_code why) {
     auto error = std::make_exception_ptr(SpawnRejected(why, site.label()));
-    boost::asio::post(ex, boost::asio::append(std::forward<Handler>(handler), error,
-                                              std::decay_t<Results>{}...));
+    net::post(ex, bind_completion(std::forward<Handler>(handler), error, std::decay_t<Results>{}...));
   }
 };
 
@@ -73,14 +67,14 @@ void spawn_tracked(const Executor &ex, Spawnable &&spawnable, Handler &&handler,
   if (record->cancellable()) {
     // Kept here: the task may be over, its record gone, when co_spawn returns.
     std::shared_ptr<CancelPoint> point = static_cast<CancellableRecord *>(record)->point;
-    boost::asio::co_spawn(ex, std::forward<Spawnable>(spawnable),
+    net::co_spawn(ex, std::forward<Spawnable>(spawnable),
                           CancellableCompletion<HandlerType>(std::forward<Handler>(handler), record));
-    if constexpr (std::is_constructible_v<boost::asio::any_io_executor, const Executor &>) {
-      point->arm(boost::asio::any_io_executor(ex)); // a no-op if the task is over already
+    if constexpr (std::is_constructible_v<net::any_io_executor, const Executor &>) {
+      point->arm(net::any_io_executor(ex)); // a no-op if the task is over already
     }
     return;
   }
-  boost::asio::co_spawn(ex, std::forward<Spawnable>(spawnable),
+  net::co_spawn(ex, std::forward<Spawnable>(spawnable),
                         TrackedCompletion<HandlerType>(std::forward<Handler>(handler), record));
 }
 
@@ -118,7 +112,7 @@ template <typename Signature> struct InitiateGuardedSpawn {
     site->semaphore().async_acquire(
         ex, site->wait_timeout(),
         [handler = std::move(handler), ex, spawnable = std::move(spawnable),
-         site](boost::system::error_code ec, Permit permit) mutable {
+         site](error_code ec, Permit permit) mutable {
           if (ec) {
             site->count_rejected();
             Refusal<Signature>::complete(ex, std::move(handler), *site, ec);
@@ -135,7 +129,7 @@ template <typename Executor, typename Spawnable, typename Token>
 auto guarded_co_spawn(SiteState &site, Admission admission, const Executor &ex,
                       Spawnable &&spawnable, Token &&token) {
   using Signature = typename SpawnSignature<std::decay_t<Spawnable>>::type;
-  return boost::asio::async_initiate<Token, Signature>(InitiateGuardedSpawn<Signature>{}, token,
+  return net::async_initiate<Token, Signature>(InitiateGuardedSpawn<Signature>{}, token,
                                                        ex, std::forward<Spawnable>(spawnable),
                                                        &site, std::move(admission));
 }
@@ -155,7 +149,7 @@ template <Submit how> struct InitiateGuardedSubmit {
         site->semaphore().async_acquire(
             ex, site->wait_timeout(),
             [handler = HandlerType(std::forward<Handler>(handler)), ex,
-             site](boost::system::error_code ec, Permit permit) mutable {
+             site](error_code ec, Permit permit) mutable {
               if (ec) {
                 site->count_rejected();
                 return; // a void() handler has no error channel: the work is dropped
@@ -178,19 +172,19 @@ template <Submit how> struct InitiateGuardedSubmit {
 
   template <typename Executor, typename Body> static void submit(const Executor &ex, Body &&body) {
     if constexpr (how == Submit::post) {
-      boost::asio::post(ex, std::forward<Body>(body));
+      net::post(ex, std::forward<Body>(body));
     } else if constexpr (how == Submit::dispatch) {
-      boost::asio::dispatch(ex, std::forward<Body>(body));
+      net::dispatch(ex, std::forward<Body>(body));
     } else {
-      boost::asio::defer(ex, std::forward<Body>(body));
+      net::defer(ex, std::forward<Body>(body));
     }
   }
 };
 
 template <Submit how, typename Executor, typename Token>
 auto guarded_submit(SiteState &site, Admission admission, const Executor &ex, Token &&token) {
-  return boost::asio::async_initiate<Token, void()>(InitiateGuardedSubmit<how>{}, token, ex,
+  return net::async_initiate<Token, void()>(InitiateGuardedSubmit<how>{}, token, ex,
                                                     &site, std::move(admission));
 }
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

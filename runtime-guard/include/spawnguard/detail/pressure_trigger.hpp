@@ -7,19 +7,18 @@
 #include "spawnguard/config.hpp"
 #include "spawnguard/guard.hpp"
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
+#include "spawnguard/detail/asio_io.hpp"
 
 #include <atomic>
 #include <optional>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 class PressureTrigger {
 public:
   // Registers the trigger on `file`; status() says whether it is armed, the
   // line the kernel took, and what was changed or why it failed.
-  PressureTrigger(const boost::asio::any_io_executor &ex, const std::string &file,
+  PressureTrigger(const net::any_io_executor &ex, const std::string &file,
                   const Config::PressureTrigger &trigger);
   ~PressureTrigger();
   PressureTrigger(const PressureTrigger &) = delete;
@@ -30,7 +29,7 @@ public:
   // trigger (at most once per window); close() completes it with an error.
   template <typename Handler> void async_wait(Handler &&handler) {
     if (descriptor_) {
-      descriptor_->async_wait(boost::asio::posix::descriptor_base::wait_error,
+      descriptor_->async_wait(net::posix::descriptor_base::wait_error,
                               std::forward<Handler>(handler));
     }
   }
@@ -40,10 +39,10 @@ public:
 private:
   PressureTriggerStatus status_;
   std::atomic<std::uint64_t> fires_{0};
-  std::optional<boost::asio::posix::stream_descriptor> descriptor_;
+  std::optional<net::posix::stream_descriptor> descriptor_;
 };
 
 // "some 150000 1000000" for the kernel (microseconds).
 std::string trigger_line(const Config::PressureTrigger &trigger);
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 class SiteRegistry {
 public:
@@ -50,4 +50,4 @@ private:
   std::vector<std::unique_ptr<SiteState>> sites_;
 };
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

@@ -17,7 +17,7 @@
 #include <mutex>
 #include <vector>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 class SiteState;
 
@@ -121,4 +121,4 @@ private:
   mutable std::array<Shard, shard_count> shards_;
 };
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

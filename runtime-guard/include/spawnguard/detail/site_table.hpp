@@ -2,9 +2,11 @@
 // site in 24 bits, so that the record fits the allocator's smallest block.
 #pragma once
 
+#include "spawnguard/detail/flavour.hpp"
+
 #include <cstdint>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 class SiteState;
 
@@ -14,4 +16,4 @@ std::uint32_t register_site(SiteState *site);
 void unregister_site(std::uint32_t index) noexcept;
 SiteState *site_at(std::uint32_t index) noexcept;
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

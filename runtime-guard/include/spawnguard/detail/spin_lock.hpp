@@ -2,10 +2,12 @@
 // unlink a live task; cheaper than std::mutex when uncontended.
 #pragma once
 
+#include "spawnguard/detail/flavour.hpp"
+
 #include <atomic>
 #include <thread>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 class SpinLock {
 public:
@@ -31,4 +33,4 @@ private:
   std::atomic<bool> locked_{false};
 };
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

@@ -3,10 +3,12 @@
 // whose reading is a plain load where clock_gettime costs ~2% of a spawn.
 #pragma once
 
+#include "spawnguard/detail/flavour.hpp"
+
 #include <atomic>
 #include <cstdint>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 // CLOCK_MONOTONIC_COARSE in nanoseconds.
 std::int64_t coarse_now_ns() noexcept;
@@ -22,4 +24,4 @@ void hold_ticker();
 void advance_held_ticker(std::uint64_t ms);
 void release_ticker();
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

@@ -2,9 +2,11 @@
 // list while the task runs.
 #pragma once
 
+#include "spawnguard/detail/flavour.hpp"
+
 #include <cstdint>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 // The guard's memory for one live task: 24 bytes (a 32-byte heap block),
 // freed when the task ends. The site is an index into a process-wide table so
@@ -36,4 +38,4 @@ struct TaskRecord {
 TaskRecord *take_record();
 void give_record(TaskRecord *record) noexcept;
 
-} // namespace spawnguard::detail
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

@@ -8,16 +8,14 @@
 #pragma once
 
 #include "spawnguard/detail/cancel_point.hpp"
+#include "spawnguard/detail/handler_wrapper.hpp"
 #include "spawnguard/detail/site_state.hpp"
-
-#include <boost/asio/associated_cancellation_slot.hpp>
-#include <boost/asio/associator.hpp>
 
 #include <concepts>
 #include <exception>
 #include <utility>
 
-namespace spawnguard::detail {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 template <typename Handler> class TrackedCompletion {
 public:
@@ -51,12 +49,12 @@ private:
 
 template <typename Handler> class CancellableCompletion {
 public:
-  using cancellation_slot_type = boost::asio::cancellation_slot;
+  using cancellation_slot_type = net::cancellation_slot;
 
   CancellableCompletion(Handler handler, TaskRecord *record)
       : handler_(std::move(handler)), record_(record),
         point_(static_cast<CancellableRecord *>(record)->point),
-        outer_(boost::asio::get_associated_cancellation_slot(handler_)) {
+        outer_(net::get_associated_cancellation_slot(handler_)) {
     if (outer_.is_connected()) {
       // The caller's cancellation (a parent coroutine, bind_cancellation_slot)
       // goes on reaching the task through the guard's signal.
@@ -90,7 +88,7 @@ public:
 private:
   struct Forward {
     CancelPoint *point;
-    void operator()(boost::asio::cancellation_type_t type) { point->signal().emit(type); }
+    void operator()(net::cancellation_type_t type) { point->signal().emit(type); }
   };
   void release() noexcept {
     point_->end();
@@ -102,7 +100,7 @@ private:
   [[no_unique_address]] Handler handler_;
   TaskRecord *record_;
   std::shared_ptr<CancelPoint> point_;
-  boost::asio::cancellation_slot outer_;
+  net::cancellation_slot outer_;
 };
 
 template <typename Handler> class TrackedBody {
@@ -138,32 +136,4 @@ private:
   TaskRecord *record_;
 };
 
-} // namespace spawnguard::detail
-
-namespace spawnguard::detail {
-
-// The wrappers above: each forwards the associators of the handler it wraps.
-template <typename T>
-concept HandlerWrapper = requires(const T &t) {
-  typename T::inner_type;
-  { t.inner() } -> std::same_as<const typename T::inner_type &>;
-};
-
-} // namespace spawnguard::detail
-
-namespace boost::asio {
-
-template <template <typename, typename> class Associator, typename Wrapper,
-          typename DefaultCandidate>
-  requires spawnguard::detail::HandlerWrapper<Wrapper>
-struct associator<Associator, Wrapper, DefaultCandidate>
-    : Associator<typename Wrapper::inner_type, DefaultCandidate> {
-  using Inner = Associator<typename Wrapper::inner_type, DefaultCandidate>;
-  static typename Inner::type get(const Wrapper &h) noexcept { return Inner::get(h.inner()); }
-  static auto get(const Wrapper &h, const DefaultCandidate &c) noexcept
-      -> decltype(Inner::get(h.inner(), c)) {
-    return Inner::get(h.inner(), c);
-  }
-};
-
-} // namespace boost::asio
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail

@@ -13,7 +13,7 @@
 #include <map>
 #include <string>
 
-namespace spawnguard::testing {
+namespace spawnguard::inline SPAWNGUARD_FLAVOUR::testing {
 
 // Adds a GoogleTest failure for every site of `guard` with live tasks (one
 // line per site: how many, where, their ages). Returns whether none were live.
@@ -37,4 +37,4 @@ private:
   bool verified_ = false;
 };
 
-} // namespace spawnguard::testing
+} // namespace spawnguard::inline SPAWNGUARD_FLAVOUR::testing
