@@ -1,16 +1,33 @@
 // A service in miniature that spawns through an installed spawnguard: 100
 // tasks at a named site with a reject limit, then prints what the guard saw.
+// The same file is a Boost.Asio service or, linked with
+// spawnguard::runtime_standalone (which defines SPAWNGUARD_STANDALONE_ASIO),
+// a standalone-Asio one; with CONSUMER_PART it is one half of a process that
+// has both (both.cpp).
 #include <spawnguard/spawnguard.hpp>
 
+#ifdef SPAWNGUARD_STANDALONE_ASIO
+#include <asio.hpp>
+#define CONSUMER_FLAVOUR "standalone asio"
+#else
 #include <boost/asio/io_context.hpp>
+namespace asio = boost::asio;
+#define CONSUMER_FLAVOUR "boost.asio"
+#endif
 
 #include <cstdio>
 
-namespace asio = boost::asio;
+#ifdef CONSUMER_PART
+#define CONSUMER_ENTRY CONSUMER_PART
+#else
+#define CONSUMER_ENTRY main
+#endif
 
+namespace {
 asio::awaitable<int> work(int n) { co_return n; }
+} // namespace
 
-int main() {
+int CONSUMER_ENTRY() {
   spawnguard::Config config;
   config.sink = spawnguard::SinkKind::none;
   spawnguard::Guard guard(config);
@@ -31,7 +48,7 @@ int main() {
   }
   io.run();
   const auto stats = site.stats();
-  std::printf("spawned=%llu finished=%llu rejected=%llu live=%lld sum=%d\n",
+  std::printf("%s: spawned=%llu finished=%llu rejected=%llu live=%lld sum=%d\n", CONSUMER_FLAVOUR,
               static_cast<unsigned long long>(stats.spawned),
               static_cast<unsigned long long>(stats.finished),
               static_cast<unsigned long long>(stats.rejected), static_cast<long long>(stats.live),

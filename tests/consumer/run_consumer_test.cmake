@@ -1,8 +1,12 @@
 # Installs a runtime-only build of spawnguard into a temporary prefix, then
-# configures, builds and runs tests/consumer against it with find_package.
-# With -DPREFIX=<dir> it uses spawnguard as already installed there instead
-# (e.g. the libspawnguard-dev package unpacked into <root>/usr).
-#   cmake -DSOURCE_DIR=<repo> -DWORK_DIR=<scratch> -DCXX=<compiler> [-DPREFIX=<dir>] -P run_consumer_test.cmake
+# configures, builds and runs tests/consumer against it with find_package,
+# once per flavour in FLAVOURS (default: boost;standalone;both — a Boost.Asio
+# consumer, a standalone-Asio one configured with Boost hidden, and one
+# process with both). With -DPREFIX=<dir> it uses spawnguard as already
+# installed there instead (e.g. the libspawnguard-dev package unpacked into
+# <root>/usr).
+#   cmake -DSOURCE_DIR=<repo> -DWORK_DIR=<scratch> -DCXX=<compiler> [-DPREFIX=<dir>]
+#         [-DFLAVOURS=boost;standalone;both] -P run_consumer_test.cmake
 foreach(var SOURCE_DIR WORK_DIR CXX)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "run_consumer_test.cmake: pass -D${var}=...")
@@ -38,16 +42,33 @@ if(NOT EXISTS ${prefix}/include/spawnguard/spawnguard.hpp)
   message(FATAL_ERROR "no spawnguard/spawnguard.hpp under ${prefix}/include")
 endif()
 
-run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${WORK_DIR}/consumer -G Ninja
-    -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH=${prefix})
-file(STRINGS ${WORK_DIR}/consumer/CMakeCache.txt found REGEX "^spawnguard_DIR:")
-string(FIND "${found}" "=${prefix}/" at)
-if(at EQUAL -1)
-  message(FATAL_ERROR "find_package(spawnguard) took ${found}, not the package under ${prefix}")
+if(NOT DEFINED FLAVOURS)
+  set(FLAVOURS boost standalone both)
 endif()
-run(${CMAKE_COMMAND} --build ${WORK_DIR}/consumer)
-run(${WORK_DIR}/consumer/consumer)
-message(STATUS "${last_output}")
-if(NOT last_output MATCHES "consumer: ok")
-  message(FATAL_ERROR "consumer printed:\n${last_output}")
-endif()
+foreach(flavour IN LISTS FLAVOURS)
+  set(build ${WORK_DIR}/consumer-${flavour})
+  set(hide_boost)
+  if(flavour STREQUAL "standalone")
+    set(hide_boost -DCMAKE_DISABLE_FIND_PACKAGE_Boost=ON) # needs no Boost
+  endif()
+  run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${build} -G Ninja
+      -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH=${prefix}
+      -DSPAWNGUARD_CONSUMER_ASIO=${flavour} ${hide_boost})
+  file(STRINGS ${build}/CMakeCache.txt found REGEX "^spawnguard_DIR:")
+  string(FIND "${found}" "=${prefix}/" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "find_package(spawnguard) took ${found}, not the package under ${prefix}")
+  endif()
+  run(${CMAKE_COMMAND} --build ${build})
+  run(${build}/consumer)
+  message(STATUS "${flavour}:\n${last_output}")
+  string(REGEX MATCHALL "consumer: ok" oks "${last_output}")
+  list(LENGTH oks ok_count)
+  set(expected 1)
+  if(flavour STREQUAL "both")
+    set(expected 2)
+  endif()
+  if(NOT ok_count EQUAL expected)
+    message(FATAL_ERROR "the ${flavour} consumer printed:\n${last_output}")
+  endif()
+endforeach()
