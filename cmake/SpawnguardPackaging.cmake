@@ -47,11 +47,14 @@ set(CPACK_DEBIAN_LINT_PACKAGE_SUGGESTS "clang-tidy-19")
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libspawnguard-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_DESCRIPTION "Runtime guard against unbounded task spawns (development files)
-The spawnguard runtime library, spawnguard::runtime: spawn wrappers that count
-live tasks per spawn site, watch memory against the real limit and alert or
-shed load before the OOM killer. Headers, static library, CMake package
+The spawnguard runtime library, spawnguard::runtime for Boost.Asio services and
+spawnguard::runtime_standalone for standalone Asio ones: spawn wrappers that
+count live tasks per spawn site, watch memory against the real limit and alert
+or shed load before the OOM killer. Headers, static libraries, CMake package
 (find_package(spawnguard)) and Prometheus/Grafana files.")
-# Headers only the compiler reads: find_package(spawnguard) finds these.
-set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libboost1.81-dev, libfmt-dev")
+# Headers only the compiler reads: find_package(spawnguard) finds these. Either
+# Asio will do: the package gives the targets of the one(s) installed.
+set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libboost1.81-dev | libasio-dev, libfmt-dev")
+set(CPACK_DEBIAN_DEV_PACKAGE_SUGGESTS "libasio-dev")
 
 include(CPack)

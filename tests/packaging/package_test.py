@@ -122,8 +122,11 @@ class MetadataTest(unittest.TestCase):
         self.assertIn("libclang-common-19-dev", names)  # the builtin headers clang parses with
 
     def test_dev_depends_on_the_headers_its_cmake_package_finds(self):
-        names = {d.strip().split()[0] for d in field(deb("libspawnguard-dev"), "Depends").split(",")}
-        self.assertEqual(names, {"libboost1.81-dev", "libfmt-dev"})
+        # Boost.Asio or standalone Asio: each gives its runtime's target.
+        depends = {" | ".join(a.strip().split()[0] for a in d.split("|"))
+                   for d in field(deb("libspawnguard-dev"), "Depends").split(",")}
+        self.assertEqual(depends, {"libboost1.81-dev | libasio-dev", "libfmt-dev"})
+        self.assertIn("libasio-dev", field(deb("libspawnguard-dev"), "Suggests"))
 
     def test_lint_package_holds_the_binary_and_the_check_pages(self):
         files = contents(deb("spawnguard-lint"))
@@ -139,9 +142,11 @@ class MetadataTest(unittest.TestCase):
     def test_dev_package_holds_headers_library_and_cmake_package(self):
         files = contents(deb("libspawnguard-dev"))
         for path in ("/usr/include/spawnguard/spawnguard.hpp", "/usr/lib/libspawnguard_runtime.a",
+                     "/usr/include/spawnguard/detail/asio.hpp", "/usr/lib/libspawnguard_runtime_standalone.a",
                      "/usr/lib/cmake/spawnguard/spawnguardConfig.cmake",
                      "/usr/lib/cmake/spawnguard/spawnguardConfigVersion.cmake",
                      "/usr/lib/cmake/spawnguard/spawnguardTargets.cmake",
+                     "/usr/lib/cmake/spawnguard/spawnguardStandaloneTargets.cmake",
                      "/usr/share/spawnguard/monitoring/spawnguard-alerts.yaml"):
             self.assertIn(path, files)
         self.assertFalse([f for f in files if f.startswith("/usr/bin/")], "programs in the dev package")
@@ -206,6 +211,9 @@ class ConsumerTest(unittest.TestCase):
                       f"-DCXX={ARGS.cxx}", f"-DPREFIX={root}/usr",
                       "-P", os.path.join(ARGS.source, "tests", "consumer", "run_consumer_test.cmake")])
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        # run_consumer_test.cmake builds a Boost.Asio, a standalone-Asio and a both-in-one consumer.
+        for flavour in ("boost.asio:", "standalone asio:"):
+            self.assertIn(flavour, result.stdout + result.stderr)
         self.assertIn("consumer: ok", result.stdout + result.stderr)
 
 
