@@ -22,7 +22,7 @@ import time
 import uuid
 
 from bad_input_test import Checks
-from service_process import start_service
+from service_process import metric, start_service
 
 CLIENTS = 2
 WAIT_S = 30
@@ -73,11 +73,6 @@ def get(port, path):
     body = response.read().decode()
     connection.close()
     return response.status, body
-
-
-def metric(port, name):
-    match = re.search(rf"^{re.escape(name)} (\d+)$", get(port, "/metrics")[1], re.M)
-    return int(match.group(1)) if match else None
 
 
 def wait_for(condition):

@@ -19,7 +19,7 @@ import threading
 import time
 
 from bad_input_test import Checks
-from service_process import start_service
+from service_process import metric, start_service
 
 CLIENTS = 4
 LOAD_SECONDS = 3
@@ -62,15 +62,6 @@ class Load:
         self.stopping.set()
         for thread in self.threads:
             thread.join()
-
-
-def metric(port, name):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    connection.request("GET", "/metrics")
-    text = connection.getresponse().read().decode()
-    connection.close()
-    match = re.search(rf"^{re.escape(name)} (\d+)$", text, re.M)
-    return int(match.group(1)) if match else None
 
 
 def rows_and_integrity(database):
