@@ -6,6 +6,8 @@
 #   scripts/postgres.sh start   starts it, prints its URI (postgresql://…)
 #   scripts/postgres.sh stop    stops it and removes its data
 #   scripts/postgres.sh uri     prints the URI of the running one
+#   scripts/postgres.sh pause   stops the server, keeping its data and port (fault tests)
+#   scripts/postgres.sh resume  starts a paused server again on the same port
 source "$(dirname "$0")/common.sh"
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -24,6 +26,13 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# run_server DATA PORT: starts the server on DATA, waiting until it takes connections.
+run_server() {
+  as_owner "$PG_BIN/pg_ctl" -D "$1" -l "$1/server.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -p $2 -k $1 -c fsync=off -c max_connections=200" \
+    start >/dev/null || { cat "$1/server.log" >&2; exit 2; }
+}
+
 start() {
   if [ ! -x "$PG_BIN/initdb" ]; then
     echo "postgres.sh: no $PG_BIN/initdb: install the Debian package postgresql (scripts/install-deps.sh)" >&2
@@ -39,9 +48,7 @@ start() {
   port=$(free_port)
   as_owner "$PG_BIN/initdb" -D "$data" --username=postgres --auth=trust --encoding=UTF8 \
     --no-sync >"$data.initdb.log" 2>&1 || { cat "$data.initdb.log" >&2; exit 2; }
-  as_owner "$PG_BIN/pg_ctl" -D "$data" -l "$data/server.log" -w -t 30 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off -c max_connections=200" \
-    start >/dev/null || { cat "$data/server.log" >&2; exit 2; }
+  run_server "$data" "$port"
   mkdir -p "$(dirname "$state_file")"
   printf 'data=%s\nport=%s\n' "$data" "$port" >"$state_file"
   uri
@@ -62,9 +69,25 @@ stop() {
   rm -rf "$data" "$data.initdb.log" "$state_file"
 }
 
+pause() {
+  [ -f "$state_file" ] || { echo "postgres.sh: not started (no $state_file)" >&2; exit 2; }
+  # shellcheck disable=SC1090
+  source "$state_file"
+  as_owner "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+}
+
+resume() {
+  [ -f "$state_file" ] || { echo "postgres.sh: not started (no $state_file)" >&2; exit 2; }
+  # shellcheck disable=SC1090
+  source "$state_file"
+  run_server "$data" "$port"
+}
+
 case ${1:-} in
   start) start ;;
   stop) stop ;;
   uri) uri ;;
-  *) sed -n '2,9p' "$0" >&2; exit 2 ;;
+  pause) pause ;;
+  resume) resume ;;
+  *) sed -n '2,11p' "$0" >&2; exit 2 ;;
 esac

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The full test suite: installs what is missing, builds, and runs every test
 # through CTest — the release build, then the runtime and service under
-# AddressSanitizer+UBSan and ThreadSanitizer. Ends with "N passed, N failed".
+# AddressSanitizer+UBSan and ThreadSanitizer, then the libFuzzer targets
+# briefly (fuzz.smoke, 15 s each). Ends with "N passed, N failed".
 #
 #   scripts/test.sh                   everything (what CI runs)
 #   scripts/test.sh --no-sanitizers   the release build's tests only
@@ -60,6 +61,7 @@ run_suite release
 if [ "$sanitizers" -eq 1 ]; then
   run_suite asan
   run_suite tsan
+  run_suite fuzz
 fi
 
 echo

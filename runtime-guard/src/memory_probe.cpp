@@ -44,6 +44,14 @@ std::optional<std::uint64_t> parse_u64(std::string_view s) {
   return value;
 }
 
+// Whether a file is there. Never throws: a path the probe cannot search
+// (EACCES in a locked-down container, ENAMETOOLONG from a strange mountinfo)
+// is a file it cannot read, as a missing one is.
+bool file_exists(const fs::path &path) {
+  std::error_code error;
+  return fs::exists(path, error);
+}
+
 // Joins an absolute path under the probe's root.
 fs::path under(const std::string &root, std::string_view absolute) {
   return fs::path(root) / fs::path(absolute).relative_path();
@@ -101,7 +109,7 @@ std::optional<std::string> cgroup_dir(const std::string &root, const Mount &moun
   }
   for (const std::string &candidate :
        {mount.mount_point + std::string(relative), mount.mount_point}) {
-    if (fs::exists(under(root, candidate) / probe_file)) {
+    if (file_exists(under(root, candidate) / probe_file)) {
       return fs::path(candidate).lexically_normal().string();
     }
   }
@@ -133,7 +141,7 @@ void read_pressure(const fs::path &file, MemoryReading &out) {
 std::string MemoryProbe::pressure_file() const {
   if (cgroup_ && cgroup_->version == 2) {
     const auto file = under(options_.root, cgroup_->dir) / "memory.pressure";
-    if (fs::exists(file)) {
+    if (file_exists(file)) {
       return file.string();
     }
   }
@@ -274,7 +282,7 @@ MemoryReading MemoryProbe::read() const {
         limit_file = (dir / "memory.stat").string() + " hierarchical_memory_limit";
       }
     }
-    if (!v1 && fs::exists(dir / "memory.pressure")) {
+    if (!v1 && file_exists(dir / "memory.pressure")) {
       read_pressure(dir / "memory.pressure", out);
     }
   }

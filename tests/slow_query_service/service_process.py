@@ -1,5 +1,6 @@
 """Starting the real slow-query service for a test: on a free port, its
 "listening on" line read back for the port."""
+import http.client
 import re
 import subprocess
 import tempfile
@@ -30,3 +31,14 @@ def run_with_service(binary, flags, checks, run_checks):
             process.kill()
     print(f"{checks.failures} failed")
     return 1 if checks.failures else 0
+
+
+def metric(port, name):
+    """The value of `name` (with its labels, e.g. 'x_total{outcome="failed"}')
+    in the service's /metrics, or None when it is not there."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/metrics")
+    text = connection.getresponse().read().decode()
+    connection.close()
+    match = re.search(rf"^{re.escape(name)} (\d+)$", text, re.M)
+    return int(match.group(1)) if match else None
