@@ -1,8 +1,8 @@
 // Running an analyzer check inside clang-tidy and reporting what it finds.
 #include "AnalyzerCheck.hpp"
 
-#include "analysis/AstNavigation.hpp"
 #include "analysis/TranslationUnitAnalyses.hpp"
+#include "ast/AstNavigation.hpp"
 #include "checks/CheckRegistry.hpp"
 
 #include <utility>

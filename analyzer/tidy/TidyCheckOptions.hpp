@@ -3,7 +3,7 @@
 // as clang-tidy writes lists), every name checked, every misspelt option named.
 #pragma once
 
-#include "driver/Config.hpp"
+#include "config/Config.hpp"
 
 #include <clang-tidy/ClangTidyOptions.h>
 

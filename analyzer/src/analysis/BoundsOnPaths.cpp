@@ -3,7 +3,7 @@
 // asks whether the spawn is still reachable.
 #include "analysis/BoundsOnPaths.hpp"
 
-#include "analysis/AstNavigation.hpp"
+#include "ast/AstNavigation.hpp"
 
 #include <clang/AST/ExprCXX.h>
 #include <clang/AST/StmtCXX.h>

@@ -3,7 +3,7 @@
 // turned off by expires_never) to the site.
 #include "analysis/DeadlinesOnPaths.hpp"
 
-#include "analysis/AstNavigation.hpp"
+#include "ast/AstNavigation.hpp"
 
 #include <clang/AST/ExprCXX.h>
 #include <clang/AST/ParentMapContext.h>

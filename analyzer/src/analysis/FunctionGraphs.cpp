@@ -1,7 +1,7 @@
 // Building and caching function CFGs, and locating an expression in one.
 #include "analysis/FunctionGraphs.hpp"
 
-#include "analysis/AstNavigation.hpp"
+#include "ast/AstNavigation.hpp"
 
 #include <clang/AST/ParentMapContext.h>
 

@@ -1,7 +1,7 @@
 // Classifying loops by what makes them iterate.
 #include "analysis/LoopClassifier.hpp"
 
-#include "analysis/AstNavigation.hpp"
+#include "ast/AstNavigation.hpp"
 #include "recognisers/NameList.hpp"
 
 #include <clang/AST/DeclCXX.h>

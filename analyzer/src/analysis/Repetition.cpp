@@ -1,7 +1,7 @@
 // Finding what repeats, and why, for the notes of a finding.
 #include "analysis/Repetition.hpp"
 
-#include "analysis/AstNavigation.hpp"
+#include "ast/AstNavigation.hpp"
 
 namespace spawnguard {
 namespace {

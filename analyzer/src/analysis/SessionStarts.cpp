@@ -1,7 +1,7 @@
 // Recognising session starts over a unit's collected facts.
 #include "analysis/SessionStarts.hpp"
 
-#include "analysis/AstNavigation.hpp"
+#include "ast/AstNavigation.hpp"
 
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/ExprCXX.h>

@@ -2,8 +2,8 @@
 // calls, completion handlers and awaited expressions.
 #include "analysis/TranslationUnitFacts.hpp"
 
-#include "analysis/AstNavigation.hpp"
 #include "analysis/SessionStarts.hpp"
+#include "ast/AstNavigation.hpp"
 
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/ExprCXX.h>

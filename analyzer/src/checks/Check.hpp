@@ -1,15 +1,18 @@
 // The shape every check has, like clang-tidy's: registerMatchers says what to
 // look at, check says what to say about a match, and onEndOfTranslationUnit
-// reasons over the translation unit's facts once everything is seen.
+// reasons over the translation unit's facts once everything is seen. A check
+// that also decides something once the summaries of all units are joined says
+// it in a static reportAcrossUnits (see CheckRegistry.hpp).
 #pragma once
 
 #include "analysis/TranslationUnitAnalyses.hpp"
 #include "analysis/TranslationUnitFacts.hpp"
+#include "findings/Finding.hpp"
 #include "recognisers/RecogniserNames.hpp"
+#include "summary/GlobalCallGraph.hpp"
 
 #include <clang/ASTMatchers/ASTMatchFinder.h>
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,7 +23,9 @@ struct PendingNote {
   std::string Message;
 };
 
-// A finding inside one translation unit, before suppression and rendering.
+// A finding inside one translation unit, at AST positions: what the lint
+// resolves to a Finding (and gives its fix-it), and the clang-tidy plugin
+// reports as a diagnostic.
 struct PendingFinding {
   std::string Check;
   clang::SourceLocation Location;
@@ -31,14 +36,25 @@ struct PendingFinding {
   const clang::Expr *Subject = nullptr; // the spawn or wait the finding is about (for fix-its)
 };
 
-// What a check may read and where it reports.
+// What a check may read in one translation unit, and where its findings go.
 struct CheckContext {
   clang::ASTContext &AST;
   const RecogniserNames &Names;
   const TranslationUnitFacts &Facts;
   TranslationUnitAnalyses &Analyses; // shared with the other checks and the summary
   bool Strict = false;
-  std::function<void(PendingFinding)> Report;
+  std::vector<PendingFinding> Found;
+
+  void report(PendingFinding finding) { Found.push_back(std::move(finding)); }
+};
+
+// What a check may read once the summaries of every unit are joined: the
+// units (sorted by file) and the global call graph, repetition propagated.
+struct CrossUnitContext {
+  const std::vector<const TranslationUnitSummary *> &Units;
+  const GlobalCallGraph &Graph;
+
+  static bool enables(const TranslationUnitSummary &unit, llvm::StringRef check);
 };
 
 class Check : public clang::ast_matchers::MatchFinder::MatchCallback {

@@ -1,4 +1,4 @@
-// Naming, selecting and creating checks.
+// The table of checks, selecting and creating them, and running both halves.
 #include "checks/CheckRegistry.hpp"
 
 #include "checks/DetachedThreadCheck.hpp"
@@ -10,18 +10,40 @@
 #include <algorithm>
 
 namespace spawnguard {
+namespace {
+
+constexpr WeaknessTag ResourcesWithoutLimits{"CWE-770", "Allocation of Resources Without Limits or Throttling"};
+
+} // namespace
 
 const std::vector<CheckInfo> &allChecks() {
   static const std::vector<CheckInfo> checks = {
-      {UnboundedSpawnCheck::Name,
-       "a spawn repeated once per outside event (accept, read, endless loop, re-armed handler) with no permit or "
-       "limit check bounding it"},
-      {MissingDeadlineCheck::Name,
-       "a wait on the network or a database with no deadline, inside a task that a repeated spawn starts (a task "
-       "leak: one stalled peer or slow query strands the task and all it holds)"},
-      {DetachedThreadCheck::Name, "std::thread::detach(): the thread can no longer be counted, joined or stopped"},
+      registerCheck<UnboundedSpawnCheck>(
+          "a spawn repeated once per outside event (accept, read, endless loop, re-armed handler) with no permit or "
+          "limit check bounding it",
+          {ResourcesWithoutLimits}),
+      registerCheck<MissingDeadlineCheck>(
+          "a wait on the network or a database with no deadline, inside a task that a repeated spawn starts (a task "
+          "leak: one stalled peer or slow query strands the task and all it holds)",
+          {ResourcesWithoutLimits}),
+      registerCheck<DetachedThreadCheck>("std::thread::detach(): the thread can no longer be counted, joined or "
+                                         "stopped",
+                                         {ResourcesWithoutLimits}),
   };
   return checks;
+}
+
+const CheckInfo *findCheck(llvm::StringRef name) {
+  for (const CheckInfo &info : allChecks()) {
+    if (name == info.Name) {
+      return &info;
+    }
+  }
+  return nullptr;
+}
+
+bool CrossUnitContext::enables(const TranslationUnitSummary &unit, llvm::StringRef check) {
+  return std::find(unit.EnabledChecks.begin(), unit.EnabledChecks.end(), check) != unit.EnabledChecks.end();
 }
 
 std::vector<std::string> splitCheckGlobs(llvm::StringRef commaSeparated) {
@@ -70,12 +92,8 @@ llvm::Expected<std::vector<std::string>> enabledChecks(const std::vector<std::st
 std::vector<std::unique_ptr<Check>> createChecks(const std::vector<std::string> &names, CheckContext &context) {
   std::vector<std::unique_ptr<Check>> checks;
   for (const std::string &name : names) {
-    if (name == UnboundedSpawnCheck::Name) {
-      checks.push_back(std::make_unique<UnboundedSpawnCheck>(context));
-    } else if (name == MissingDeadlineCheck::Name) {
-      checks.push_back(std::make_unique<MissingDeadlineCheck>(context));
-    } else if (name == DetachedThreadCheck::Name) {
-      checks.push_back(std::make_unique<DetachedThreadCheck>(context));
+    if (const CheckInfo *info = findCheck(name)) {
+      checks.push_back(info->Create(context));
     }
   }
   return checks;
@@ -84,9 +102,7 @@ std::vector<std::unique_ptr<Check>> createChecks(const std::vector<std::string> 
 std::vector<PendingFinding> runChecks(const std::vector<std::string> &names, clang::ASTContext &context,
                                       const RecogniserNames &recognised, const TranslationUnitFacts &facts,
                                       TranslationUnitAnalyses &analyses, bool strict) {
-  std::vector<PendingFinding> pending;
-  CheckContext checkContext{context, recognised, facts, analyses, strict,
-                            [&pending](PendingFinding finding) { pending.push_back(std::move(finding)); }};
+  CheckContext checkContext{context, recognised, facts, analyses, strict, {}};
   std::vector<std::unique_ptr<Check>> checks = createChecks(names, checkContext);
   clang::ast_matchers::MatchFinder finder;
   for (const std::unique_ptr<Check> &check : checks) {
@@ -96,7 +112,24 @@ std::vector<PendingFinding> runChecks(const std::vector<std::string> &names, cla
   for (const std::unique_ptr<Check> &check : checks) {
     check->onEndOfTranslationUnit();
   }
-  return pending;
+  return std::move(checkContext.Found);
+}
+
+std::vector<Finding> runChecksAcrossUnits(const std::vector<const TranslationUnitSummary *> &summaries) {
+  std::vector<const TranslationUnitSummary *> units = summaries;
+  std::sort(units.begin(), units.end(),
+            [](const TranslationUnitSummary *a, const TranslationUnitSummary *b) { return a->File < b->File; });
+  GlobalCallGraph graph(units);
+  graph.propagate(RepetitionKind::Unbounded);
+  graph.propagate(RepetitionKind::Task);
+  CrossUnitContext context{units, graph};
+  std::vector<Finding> findings;
+  for (const CheckInfo &info : allChecks()) {
+    if (info.ReportAcrossUnits != nullptr) {
+      info.ReportAcrossUnits(context, findings);
+    }
+  }
+  return findings;
 }
 
 } // namespace spawnguard

@@ -1,5 +1,7 @@
-// The checks spawnguard-lint knows, their one-line descriptions, and which
-// are enabled by a list of clang-tidy style globs.
+// The checks spawnguard-lint knows, in one table: name, description, the
+// weaknesses (CWE) SARIF tags them with, how to create one for a translation
+// unit and what it reports across units. --list-checks, SARIF's rules, the
+// baselines' check names and the clang-tidy plugin all read this table.
 #pragma once
 
 #include "checks/Check.hpp"
@@ -10,12 +12,38 @@
 
 namespace spawnguard {
 
+// A weakness a check's findings are an instance of, as SARIF tags it.
+struct WeaknessTag {
+  const char *Id;    // "CWE-770"
+  const char *Title; // "Allocation of Resources Without Limits or Throttling"
+};
+
+using CrossUnitReporter = void (*)(const CrossUnitContext &, std::vector<Finding> &);
+
 struct CheckInfo {
   const char *Name;
   const char *Description;
+  std::vector<WeaknessTag> Weaknesses;
+  std::unique_ptr<Check> (*Create)(CheckContext &);
+  CrossUnitReporter ReportAcrossUnits = nullptr; // none: the check decides everything inside one unit
 };
 
+// One row of the table: CheckClass::Name, its factory, and its
+// reportAcrossUnits when it has one.
+template <typename CheckClass>
+CheckInfo registerCheck(const char *description, std::vector<WeaknessTag> weaknesses) {
+  CheckInfo info{CheckClass::Name, description, std::move(weaknesses),
+                 [](CheckContext &context) -> std::unique_ptr<Check> { return std::make_unique<CheckClass>(context); }};
+  if constexpr (requires { &CheckClass::reportAcrossUnits; }) {
+    info.ReportAcrossUnits = &CheckClass::reportAcrossUnits;
+  }
+  return info;
+}
+
 const std::vector<CheckInfo> &allChecks();
+
+// The row of a check, or nullptr.
+const CheckInfo *findCheck(llvm::StringRef name);
 
 // Applies "-*", "spawnguard-*", "-spawnguard-detached-thread"... in order,
 // starting from every check enabled. Returns an error for a glob that names nothing.
@@ -33,5 +61,12 @@ std::vector<std::unique_ptr<Check>> createChecks(const std::vector<std::string> 
 std::vector<PendingFinding> runChecks(const std::vector<std::string> &names, clang::ASTContext &context,
                                       const RecogniserNames &recognised, const TranslationUnitFacts &facts,
                                       TranslationUnitAnalyses &analyses, bool strict);
+
+// The cross-unit half of every check, over the summaries of a whole program:
+// the findings only the joined view shows (each unit's summary says which
+// checks it enables), with resolved locations and before NOLINT; some may
+// repeat what a unit reported itself. Deterministic: the same summaries in
+// any order give the same findings.
+std::vector<Finding> runChecksAcrossUnits(const std::vector<const TranslationUnitSummary *> &summaries);
 
 } // namespace spawnguard

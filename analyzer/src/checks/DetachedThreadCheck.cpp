@@ -1,7 +1,7 @@
 // Reporting every call to a listed detach function.
 #include "checks/DetachedThreadCheck.hpp"
 
-#include "analysis/AstNavigation.hpp"
+#include "ast/AstNavigation.hpp"
 
 #include <clang/ASTMatchers/ASTMatchers.h>
 
@@ -28,7 +28,7 @@ void DetachedThreadCheck::check(const MatchFinder::MatchResult &result) {
                                                "the work on a bounded pool (C++ Core Guidelines CP.26)"});
   finding.Function = describeFunction(enclosingFunction(Context.AST, call));
   finding.Callee = callee;
-  Context.Report(std::move(finding));
+  Context.report(std::move(finding));
 }
 
 } // namespace spawnguard

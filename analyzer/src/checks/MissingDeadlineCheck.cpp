@@ -1,11 +1,96 @@
 // Reporting waits without a deadline inside repeated tasks, with the way from
-// the task's start to the wait and what repeats the task as notes.
+// the task's start to the wait and what repeats the task as notes: in one
+// unit, and over the global call graph for tasks only the joined view shows.
 #include "checks/MissingDeadlineCheck.hpp"
 
-#include "analysis/AstNavigation.hpp"
+#include "analysis/TaskWalk.hpp"
 #include "analysis/Tasks.hpp"
+#include "ast/AstNavigation.hpp"
+
+#include <set>
+#include <tuple>
 
 namespace spawnguard {
+namespace {
+
+void addSteps(Finding &finding, const std::vector<SummaryStep> &steps) {
+  for (const SummaryStep &step : steps) {
+    finding.Notes.push_back({step.Where, step.Note});
+  }
+}
+
+// The work of a spawn that repeats, in its own unit or across units.
+struct TaskStart {
+  const SummarySpawn *Spawn = nullptr;
+  std::string PerWhat;
+  std::vector<SummaryStep> Steps; // what repeats the spawn
+};
+
+class TaskFollower {
+public:
+  TaskFollower(const GlobalCallGraph &graph, std::vector<Finding> &findings) : Graph(graph), Findings(findings) {}
+
+  // Breadth-first through calls, completion handlers and spawned work,
+  // carrying whether a deadline set on the way covers what is reached; each
+  // uncovered wait is reported once, for the first task that reaches it.
+  void follow(const TaskStart &task) {
+    using Walk = TaskWalk<std::string, FindingLocation>;
+    Walk walk(task.Spawn->Work);
+    while (!walk.done()) {
+      Walk::Visit current = walk.next();
+      if (!current.second) {
+        for (const InUnit<SummaryWait> &wait : Graph.waitsIn(current.first)) {
+          if (CrossUnitContext::enables(*wait.Unit, MissingDeadlineCheck::Name) &&
+              Reported.insert(wait.Summarised->Where.key()).second) {
+            std::vector<SummaryStep> reached;
+            for (const Walk::Step &step : walk.pathTo(current)) {
+              reached.push_back({step.Where, step.Note});
+            }
+            report(*wait.Summarised, task, reached);
+          }
+        }
+      }
+      for (const SummaryCall *call : Graph.callsFrom(current.first)) {
+        walk.reach(current, call->Callee, call->DeadlineBefore, call->Where,
+                   call->Kind == EdgeKind::Handler    ? "the task runs this operation's completion handler"
+                   : call->Kind == EdgeKind::Dispatch ? "the virtual call may run this override"
+                                                      : "the task calls this");
+      }
+      for (const InUnit<SummarySpawn> &spawn : Graph.spawnsIn(current.first)) {
+        if (!spawn.Summarised->Work.empty()) {
+          walk.reach(current, spawn.Summarised->Work, spawn.Summarised->DeadlineBefore, spawn.Summarised->Where,
+                     "the task starts this work too");
+        }
+      }
+    }
+  }
+
+private:
+  void report(const SummaryWait &wait, const TaskStart &task, const std::vector<SummaryStep> &reached) {
+    WaitKind kind = wait.Database ? WaitKind::Database : WaitKind::Network;
+    Finding finding;
+    finding.Check = MissingDeadlineCheck::Name;
+    finding.Message = MissingDeadlineCheck::message(wait.Callee, kind, wait.TurnedOffAt.has_value(), task.PerWhat);
+    finding.Where = wait.Where;
+    if (wait.TurnedOffAt) {
+      finding.Notes.push_back({*wait.TurnedOffAt, "the deadline is turned off here"});
+    }
+    addSteps(finding, reached);
+    finding.Notes.push_back({task.Spawn->Where, "the task is started here ('" + task.Spawn->Callee + "')"});
+    addSteps(finding, task.Steps);
+    finding.Notes.push_back({wait.Where, MissingDeadlineCheck::fixNote(kind)});
+    finding.Function = Graph.nameOf(wait.Function);
+    finding.Callee = wait.Callee;
+    Findings.push_back(std::move(finding));
+  }
+
+  const GlobalCallGraph &Graph;
+  std::vector<Finding> &Findings;
+  std::set<std::tuple<std::string, unsigned, unsigned>> Reported;
+};
+
+} // namespace
+
 
 std::string MissingDeadlineCheck::message(const std::string &callee, WaitKind kind, bool turnedOff,
                                           const std::string &perWhat) {
@@ -57,7 +142,24 @@ void MissingDeadlineCheck::onEndOfTranslationUnit() {
     finding.Function = describeFunction(found.Wait->Function);
     finding.Callee = wait.Callee;
     finding.Subject = wait.Call;
-    Context.Report(std::move(finding));
+    Context.report(std::move(finding));
+  }
+}
+
+void MissingDeadlineCheck::reportAcrossUnits(const CrossUnitContext &context, std::vector<Finding> &findings) {
+  TaskFollower follower(context.Graph, findings);
+  for (const TranslationUnitSummary *unit : context.Units) {
+    for (const SummarySpawn &spawn : unit->Spawns) {
+      if (spawn.Work.empty()) {
+        continue;
+      }
+      if (spawn.TaskRepeated) {
+        follower.follow({&spawn, spawn.TaskRepeated->PerWhat, spawn.TaskRepeated->Steps});
+      } else if (const CrossRepetition *repetition =
+                     context.Graph.repetitionOf(RepetitionKind::Task, spawn.Function)) {
+        follower.follow({&spawn, repetition->PerWhat, repetition->Steps});
+      }
+    }
   }
 }
 

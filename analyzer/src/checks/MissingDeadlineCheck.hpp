@@ -13,12 +13,15 @@ namespace spawnguard {
 class MissingDeadlineCheck : public Check {
 public:
   static constexpr const char *Name = "spawnguard-missing-deadline";
-  // The finding's words, shared with the cross-translation-unit merge.
+  // The finding's words, the same in one unit and across units.
   // perWhat is what repeats the task ("" for a task started once, --strict).
   static std::string message(const std::string &callee, WaitKind kind, bool turnedOff, const std::string &perWhat);
   static const char *fixNote(WaitKind kind);
   using Check::Check;
   void onEndOfTranslationUnit() override;
+  // Waits in the work of repeated spawns, followed through calls, completion
+  // handlers and spawned work into other units, that no deadline covers.
+  static void reportAcrossUnits(const CrossUnitContext &context, std::vector<Finding> &findings);
 };
 
 } // namespace spawnguard

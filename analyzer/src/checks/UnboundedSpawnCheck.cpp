@@ -1,7 +1,11 @@
-// Reporting repeated, unbounded spawns with the chain that repeats them.
+// Reporting repeated, unbounded spawns with the chain that repeats them, in
+// one unit and across units.
 #include "checks/UnboundedSpawnCheck.hpp"
 
-#include "analysis/AstNavigation.hpp"
+#include "ast/AstNavigation.hpp"
+
+#include <set>
+#include <tuple>
 
 namespace spawnguard {
 
@@ -35,7 +39,34 @@ void UnboundedSpawnCheck::onEndOfTranslationUnit() {
     finding.Function = describeFunction(spawn.Context);
     finding.Callee = spawn.Callee;
     finding.Subject = spawn.Anchor;
-    Context.Report(std::move(finding));
+    Context.report(std::move(finding));
+  }
+}
+
+void UnboundedSpawnCheck::reportAcrossUnits(const CrossUnitContext &context, std::vector<Finding> &findings) {
+  std::set<std::tuple<std::string, unsigned, unsigned>> reported;
+  for (const TranslationUnitSummary *unit : context.Units) {
+    if (!CrossUnitContext::enables(*unit, Name)) {
+      continue;
+    }
+    for (const SummarySpawn &spawn : unit->Spawns) {
+      const CrossRepetition *repetition = context.Graph.repetitionOf(RepetitionKind::Unbounded, spawn.Function);
+      if (repetition == nullptr || spawn.RepeatedHere || spawn.BoundedFromEntry ||
+          !reported.insert(spawn.Where.key()).second) {
+        continue;
+      }
+      Finding finding;
+      finding.Check = Name;
+      finding.Message = message(spawn.Callee, repetition->PerWhat);
+      finding.Where = spawn.Where;
+      for (const SummaryStep &step : repetition->Steps) {
+        finding.Notes.push_back({step.Where, step.Note});
+      }
+      finding.Notes.push_back({spawn.Where, BoundItNote});
+      finding.Function = context.Graph.nameOf(spawn.Function);
+      finding.Callee = spawn.Callee;
+      findings.push_back(std::move(finding));
+    }
   }
 }
 

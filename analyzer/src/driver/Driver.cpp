@@ -3,26 +3,24 @@
 #include "driver/Driver.hpp"
 
 #include "checks/CheckRegistry.hpp"
+#include "config/Config.hpp"
 #include "driver/CompileDatabase.hpp"
-#include "driver/Config.hpp"
 #include "driver/CrashIsolation.hpp"
+#include "driver/FixOptions.hpp"
+#include "driver/FixStage.hpp"
 #include "driver/Options.hpp"
 #include "driver/ReportFlags.hpp"
 #include "driver/TranslationUnitLint.hpp"
 #include "driver/UnknownOptions.hpp"
-#include "fixes/FixOptions.hpp"
-#include "fixes/FixStage.hpp"
-#include "output/AtomicOutput.hpp"
+#include "files/AtomicOutput.hpp"
+#include "files/RepoPaths.hpp"
 #include "output/Baseline.hpp"
+#include "output/FindingPipeline.hpp"
 #include "output/FindingWriters.hpp"
-#include "output/RepoPaths.hpp"
-#include "summary/CrossTranslationUnitMerge.hpp"
-#include "summary/MergedFindingRenderer.hpp"
 #include "summary/ShardManifest.hpp"
 #include "summary/SummaryFile.hpp"
 
 #include <llvm/Support/FileSystem.h>
-#include <llvm/Support/GlobPattern.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/Process.h>
 #include <llvm/Support/Regex.h>
@@ -54,21 +52,8 @@ void printVersion(llvm::raw_ostream &os) {
   os << "spawnguard-lint " << SPAWNGUARD_VERSION << " (LLVM " << LLVM_VERSION_STRING << ")\n";
 }
 
-bool skipped(const ConfigFile &config, const std::string &relativePath) {
-  for (const std::string &glob : config.SkipPaths) {
-    llvm::Expected<llvm::GlobPattern> pattern = llvm::GlobPattern::create(glob);
-    if (pattern && (pattern->match(relativePath) || llvm::StringRef(relativePath).starts_with(glob))) {
-      return true;
-    }
-    if (!pattern) {
-      llvm::consumeError(pattern.takeError());
-    }
-  }
-  return false;
-}
-
 // The settings of one configuration file, with the command line on top.
-llvm::Expected<LintSettings> settingsFor(std::shared_ptr<const ConfigFile> config) {
+llvm::Expected<LintSettings> settingsFor(std::shared_ptr<const ConfigFile> config, const std::string &root) {
   std::vector<std::string> globs = config->Checks;
   for (std::string &glob : splitCheckGlobs(options::Checks)) {
     globs.push_back(std::move(glob));
@@ -83,49 +68,26 @@ llvm::Expected<LintSettings> settingsFor(std::shared_ptr<const ConfigFile> confi
   settings.EnabledChecks = std::move(*enabled);
   settings.Strict = options::Strict || config->Strict.value_or(false);
   settings.Config = std::move(config);
+  settings.Root = root;
+  settings.Summarise = !options::NoCrossTranslationUnit;
   settings.ExtraArgsBefore.assign(options::ExtraArgsBefore.begin(), options::ExtraArgsBefore.end());
   settings.ExtraArgs.assign(options::ExtraArgs.begin(), options::ExtraArgs.end());
   return settings;
 }
 
-// One finding per check and source location: a header line reached through
-// two template instantiations or two translation units is reported once (the
-// first in sorted order, so the choice does not depend on parse order).
-void deduplicate(std::vector<Finding> &findings) {
-  std::sort(findings.begin(), findings.end());
-  auto same = [](const Finding &a, const Finding &b) {
-    return a.Check == b.Check && a.Where.key() == b.Where.key();
-  };
-  findings.erase(std::unique(findings.begin(), findings.end(), same), findings.end());
-}
-
-void renderFindings(llvm::raw_ostream &out, const std::vector<Finding> &findings, const std::string &root,
-                    const std::vector<std::string> &failedUnits, bool colour) {
-  switch (options::Format) {
-  case options::OutputFormat::Text:
-    writeText(out, findings, colour);
-    break;
-  case options::OutputFormat::Sarif:
-    writeSarif(out, findings, root, failedUnits);
-    break;
-  case options::OutputFormat::JsonLines:
-    writeJsonLines(out, findings, root);
-    break;
-  }
-}
-
 // -o is replaced only by a complete file (temporary, fsync, rename); a failed
 // write, to -o or to standard output, is exit 2 naming where.
-int writeFindings(const std::vector<Finding> &findings, const std::string &root,
-                  const std::vector<std::string> &failedUnits = {}) {
+int writeOutput(const std::vector<Finding> &findings, OutputSettings settings,
+                const std::vector<std::string> &failedUnits) {
   if (!options::OutputFile.empty()) {
     if (llvm::Error written = writeFileAtomically(options::OutputFile, "output file", [&](llvm::raw_ostream &out) {
-          renderFindings(out, findings, root, failedUnits, false);
+          writeFindings(out, findings, settings, failedUnits);
         })) {
       return fail(llvm::toString(std::move(written)), "pass -o a writable path on a file system with space");
     }
   } else {
-    renderFindings(llvm::outs(), findings, root, failedUnits, llvm::sys::Process::StandardOutIsDisplayed());
+    settings.Colour = llvm::sys::Process::StandardOutIsDisplayed();
+    writeFindings(llvm::outs(), findings, settings, failedUnits);
     if (llvm::Error written = checkStandardOutput()) {
       return fail(llvm::toString(std::move(written)), "redirect standard output somewhere writable, or pass -o FILE");
     }
@@ -133,24 +95,16 @@ int writeFindings(const std::vector<Finding> &findings, const std::string &root,
   return findings.empty() ? NoFindings : Findings;
 }
 
-// The findings of the whole program: each unit's own, then those only the
-// merge sees (NOLINT applied, rendered), unless a unit reported the same
-// place already.
-std::vector<Finding> wholeProgramFindings(const std::vector<TranslationUnitSummary> &summaries) {
-  std::vector<Finding> findings;
-  std::set<std::tuple<std::string, std::string, unsigned, unsigned>> local;
-  for (const TranslationUnitSummary &summary : summaries) {
-    for (const Finding &finding : summary.Findings) {
-      local.emplace(finding.Check, finding.Where.File, finding.Where.Line, finding.Where.Column);
-      findings.push_back(finding);
-    }
+// The findings of the whole program: each unit's own, then those the
+// cross-unit half of the checks makes over the joined summaries.
+std::vector<Finding> wholeProgramFindings(const std::vector<const std::vector<Finding> *> &unitFindings,
+                                          const std::vector<const TranslationUnitSummary *> &summaries) {
+  FindingJoin join;
+  for (const std::vector<Finding> *findings : unitFindings) {
+    join.addUnitFindings(*findings);
   }
-  for (Finding &finding : renderMergedFindings(crossTranslationUnitFindings(summaries))) {
-    if (!local.count({finding.Check, finding.Where.File, finding.Where.Line, finding.Where.Column})) {
-      findings.push_back(std::move(finding));
-    }
-  }
-  return findings;
+  join.addCrossUnitFindings(runChecksAcrossUnits(summaries));
+  return join.take();
 }
 
 std::string repoRoot() {
@@ -204,8 +158,9 @@ int report(std::vector<Finding> findings, const std::string &root, const std::op
   if (!asErrors) {
     return fail("--warnings-as-errors: " + llvm::toString(asErrors.takeError()), "name checks listed by --list-checks");
   }
-  size_t errors = markWarningsAsErrors(findings, *asErrors);
-  int written = writeFindings(findings, root, failures);
+  size_t errors = countWarningsAsErrors(findings, *asErrors);
+  OutputSettings output{options::Format, root, false, std::move(*asErrors)};
+  int written = writeOutput(findings, std::move(output), failures);
   if (written != CouldNotRun) {
     printClosingSummary(findings.size(), errors, hiddenInHeaders);
   }
@@ -215,7 +170,7 @@ int report(std::vector<Finding> findings, const std::string &root, const std::op
 // --merge: the shards' summaries in, a whole run's output out.
 int mergeSummaries(const std::string &root, const std::optional<Baseline> &baseline) {
   std::vector<std::string> folders(options::Merge.begin(), options::Merge.end());
-  llvm::Expected<std::vector<TranslationUnitSummary>> summaries = readSummaryFolders(folders);
+  llvm::Expected<std::vector<SummarisedUnit>> summaries = readSummaryFolders(folders);
   if (!summaries) {
     return fail(llvm::toString(summaries.takeError()));
   }
@@ -234,7 +189,13 @@ int mergeSummaries(const std::string &root, const std::optional<Baseline> &basel
   if (llvm::Error incomplete = checkShardsComplete(folders, shards)) {
     return fail(llvm::toString(std::move(incomplete)));
   }
-  return report(wholeProgramFindings(*summaries), root, baseline);
+  std::vector<const std::vector<Finding> *> unitFindings;
+  std::vector<const TranslationUnitSummary *> joined;
+  for (const SummarisedUnit &unit : *summaries) {
+    unitFindings.push_back(&unit.Findings);
+    joined.push_back(&unit);
+  }
+  return report(wholeProgramFindings(unitFindings, joined), root, baseline);
 }
 
 // --summaries-dir: one summary file per translation unit, and the shard's manifest.
@@ -250,7 +211,10 @@ int writeSummaries(std::vector<TranslationUnitResult> &results, const std::optio
     }
     llvm::SmallString<256> path(options::SummariesDir);
     llvm::sys::path::append(path, summaryFileName(result.File));
-    if (llvm::Error written = writeSummaryFile(std::string(path), *result.Summary)) {
+    SummarisedUnit unit;
+    static_cast<TranslationUnitSummary &>(unit) = std::move(*result.Summary);
+    unit.Findings = std::move(result.Findings);
+    if (llvm::Error written = writeSummaryFile(std::string(path), unit)) {
       return fail(llvm::toString(std::move(written)), "pass a writable folder to --summaries-dir");
     }
   }
@@ -294,9 +258,9 @@ int checkOptions() {
   return NoFindings;
 }
 
-} // namespace
-
-int runDriver(int argc, const char **argv) {
+// The command line read and checked; an exit status when the run ends there
+// (--help, --version, --list-checks, a refused flag).
+std::optional<int> parseCommandLine(int argc, const char **argv) {
   cl::SetVersionPrinter(printVersion);
   cl::HideUnrelatedOptions(options::Category);
   // Response files are expanded first, so that their options are checked too.
@@ -340,6 +304,171 @@ int runDriver(int argc, const char **argv) {
                 "belong to the run that reports",
                 "pass them to the --merge run");
   }
+  return std::nullopt;
+}
+
+// What a run lints: each file in the compilation database with the settings
+// of its configuration; files under skip paths are left out (and listed in
+// the shard's manifest).
+struct LintPlan {
+  std::unique_ptr<clang::tooling::CompilationDatabase> Database;
+  std::string Root;
+  std::vector<std::string> Files; // absolute
+  std::vector<const LintSettings *> SettingsOf;
+  std::map<const ConfigFile *, LintSettings> SettingsByConfig;
+  ShardManifest Shard;
+};
+
+int planRun(LintPlan &plan) {
+  if (options::BuildPath.empty()) {
+    return fail("no build directory: pass -p BUILD_DIR (the folder with compile_commands.json)");
+  }
+  llvm::Expected<std::unique_ptr<clang::tooling::CompilationDatabase>> loaded =
+      loadCompileDatabase(options::BuildPath);
+  if (!loaded) {
+    return fail(llvm::toString(loaded.takeError()));
+  }
+  plan.Database = std::move(*loaded);
+  plan.Root = repoRoot();
+  std::vector<std::string> files(options::SourcePaths.begin(), options::SourcePaths.end());
+  if (files.empty()) {
+    files = plan.Database->getAllFiles();
+  }
+  ConfigLocator configs(options::ConfigFile);
+  for (const std::string &file : files) {
+    llvm::SmallString<256> absolute(file);
+    llvm::sys::fs::make_absolute(absolute);
+    if (plan.Database->getCompileCommands(absolute).empty()) {
+      return fail("'" + file + "' is not in the compilation database of '" + options::BuildPath + "'",
+                  "lint a file the build compiles, or regenerate the database");
+    }
+    llvm::Expected<std::shared_ptr<const ConfigFile>> config = configs.configFor(absolute);
+    if (!config) {
+      return fail(llvm::toString(config.takeError()), "fix the configuration file (see docs/configuration.md)");
+    }
+    if ((*config)->skips(relativeToRoot(plan.Root, std::string(absolute)))) {
+      plan.Shard.Skipped.push_back(std::string(absolute));
+      continue;
+    }
+    auto known = plan.SettingsByConfig.find(config->get());
+    if (known == plan.SettingsByConfig.end()) {
+      llvm::Expected<LintSettings> settings = settingsFor(*config, plan.Root);
+      if (!settings) {
+        return fail(llvm::toString(settings.takeError()), "name checks listed by --list-checks");
+      }
+      known = plan.SettingsByConfig.emplace(config->get(), std::move(*settings)).first;
+    }
+    known->second.ProcessEndsAfter = files.size() == 1;
+    plan.Files.push_back(std::string(absolute));
+    plan.SettingsOf.push_back(&known->second);
+  }
+  return NoFindings;
+}
+
+// Every planned unit, --jobs at a time; the failed ones said on stderr and returned.
+std::vector<std::string> lintUnits(const LintPlan &plan, std::vector<TranslationUnitResult> &results) {
+  results.resize(plan.Files.size());
+  enableCrashRecovery();
+  {
+    // ClangTool changes the process's working directory to each command's
+    // and back; parallel TUs interleave those changes, so the directory is
+    // put back here, for the relative paths given to -o and the others.
+    llvm::SmallString<256> workingDirectory;
+    llvm::sys::fs::current_path(workingDirectory);
+    llvm::DefaultThreadPool pool(llvm::hardware_concurrency(std::max(1U, unsigned(options::Jobs))));
+    for (size_t index = 0; index < plan.Files.size(); ++index) {
+      pool.async([&, index] {
+        results[index] = lintTranslationUnit(*plan.Database, plan.Files[index], *plan.SettingsOf[index]);
+      });
+    }
+    pool.wait();
+    llvm::sys::fs::set_current_path(workingDirectory);
+  }
+  std::vector<std::string> failures;
+  for (TranslationUnitResult &result : results) {
+    if (result.Crashed) {
+      failures.push_back("'" + result.File + "' crashed clang's parser or spawnguard-lint (a stack overflow on a "
+                                             "pathologically deep expression, or a bug: please report it with this "
+                                             "file); skipped");
+      llvm::errs() << "spawnguard-lint: error: " << failures.back() << "\n";
+    } else if (result.ParseFailed) {
+      failures.push_back("'" + result.File + "' failed to parse");
+      llvm::errs() << result.Errors;
+      llvm::errs() << "spawnguard-lint: error: " << failures.back() << "\n";
+    }
+  }
+  return failures;
+}
+
+// --summaries-dir: the units' summaries and findings, and the shard's manifest
+// unless a unit failed.
+int writeShard(LintPlan &plan, std::vector<TranslationUnitResult> &results, const std::vector<std::string> &failures) {
+  if (!failures.empty()) {
+    int written = writeSummaries(results, std::nullopt);
+    if (written != NoFindings) {
+      return written;
+    }
+    return fail(llvm::Twine(failures.size()) + " translation unit(s) failed to parse or crashed (named above); "
+                                               "the others' summaries are written, but no " +
+                    ShardManifestName + ", so --merge refuses this shard",
+                "fix the build flags in the compilation database, or the file, and re-run the shard");
+  }
+  ShardManifest &shard = plan.Shard;
+  llvm::SmallString<256> databasePath(options::BuildPath);
+  llvm::sys::path::append(databasePath, "compile_commands.json");
+  llvm::sys::fs::make_absolute(databasePath);
+  shard.Database = std::string(databasePath);
+  // One spelling per file ("src/./a.cpp" is "src/a.cpp"), so the merge can
+  // match what shards linted against what the database lists.
+  auto normalised = [](llvm::StringRef file) {
+    llvm::SmallString<256> absolute(file);
+    llvm::sys::fs::make_absolute(absolute);
+    llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+    return std::string(absolute);
+  };
+  for (const std::string &file : plan.Database->getAllFiles()) {
+    shard.DatabaseFiles.push_back(normalised(file));
+  }
+  std::sort(shard.DatabaseFiles.begin(), shard.DatabaseFiles.end());
+  for (const std::string &file : plan.Files) {
+    shard.Units.push_back({normalised(file), summaryFileName(file)});
+  }
+  for (std::string &file : shard.Skipped) {
+    file = normalised(file);
+  }
+  return writeSummaries(results, std::move(shard));
+}
+
+// The units' findings, joined with the cross-unit ones unless --no-cross-tu.
+std::vector<Finding> mergeUnits(std::vector<TranslationUnitResult> &results) {
+  std::vector<const std::vector<Finding> *> unitFindings;
+  std::vector<const TranslationUnitSummary *> summaries;
+  for (const TranslationUnitResult &result : results) {
+    if (result.Crashed || result.ParseFailed) {
+      continue;
+    }
+    unitFindings.push_back(&result.Findings);
+    if (result.Summary) {
+      summaries.push_back(&*result.Summary);
+    }
+  }
+  if (options::NoCrossTranslationUnit) {
+    std::vector<Finding> findings;
+    for (const std::vector<Finding> *each : unitFindings) {
+      findings.insert(findings.end(), each->begin(), each->end());
+    }
+    return findings;
+  }
+  return wholeProgramFindings(unitFindings, summaries);
+}
+
+} // namespace
+
+// Plan, lint, merge, report (or, for a shard, write what the merge needs).
+int runDriver(int argc, const char **argv) {
+  if (std::optional<int> done = parseCommandLine(argc, argv)) {
+    return *done;
+  }
   // The baseline is read before any parsing: a bad one fails in a second, not
   // after the whole codebase was parsed.
   std::optional<Baseline> baseline;
@@ -353,148 +482,22 @@ int runDriver(int argc, const char **argv) {
   if (!options::Merge.empty()) {
     return mergeSummaries(repoRoot(), baseline);
   }
-  if (options::BuildPath.empty()) {
-    return fail("no build directory: pass -p BUILD_DIR (the folder with compile_commands.json)");
+  LintPlan plan;
+  if (int failed = planRun(plan)) {
+    return failed;
   }
-  llvm::Expected<std::unique_ptr<clang::tooling::CompilationDatabase>> loaded =
-      loadCompileDatabase(options::BuildPath);
-  if (!loaded) {
-    return fail(llvm::toString(loaded.takeError()));
-  }
-  std::unique_ptr<clang::tooling::CompilationDatabase> database = std::move(*loaded);
-
-  std::string root = repoRoot();
-
-  std::vector<std::string> files(options::SourcePaths.begin(), options::SourcePaths.end());
-  if (files.empty()) {
-    files = database->getAllFiles();
-  }
-  ConfigLocator configs(options::ConfigFile);
-  std::map<const ConfigFile *, LintSettings> settingsByConfig;
-  std::vector<std::string> toLint;
-  std::vector<const LintSettings *> settingsOf;
-  ShardManifest shard;
-  for (const std::string &file : files) {
-    llvm::SmallString<256> absolute(file);
-    llvm::sys::fs::make_absolute(absolute);
-    if (database->getCompileCommands(absolute).empty()) {
-      return fail("'" + file + "' is not in the compilation database of '" + options::BuildPath + "'",
-                  "lint a file the build compiles, or regenerate the database");
-    }
-    llvm::Expected<std::shared_ptr<const ConfigFile>> config = configs.configFor(absolute);
-    if (!config) {
-      return fail(llvm::toString(config.takeError()), "fix the configuration file (see docs/configuration.md)");
-    }
-    if (skipped(**config, relativeToRoot(root, std::string(absolute)))) {
-      shard.Skipped.push_back(std::string(absolute));
-      continue;
-    }
-    auto known = settingsByConfig.find(config->get());
-    if (known == settingsByConfig.end()) {
-      llvm::Expected<LintSettings> settings = settingsFor(*config);
-      if (!settings) {
-        return fail(llvm::toString(settings.takeError()), "name checks listed by --list-checks");
-      }
-      known = settingsByConfig.emplace(config->get(), std::move(*settings)).first;
-    }
-    known->second.ProcessEndsAfter = files.size() == 1;
-    known->second.Summarise = !options::NoCrossTranslationUnit;
-    toLint.push_back(std::string(absolute));
-    settingsOf.push_back(&known->second);
-  }
-
-  std::vector<TranslationUnitResult> results(toLint.size());
-  enableCrashRecovery();
-  {
-    // ClangTool changes the process's working directory to each command's
-    // and back; parallel TUs interleave those changes, so the directory is
-    // put back here, for the relative paths given to -o and the others.
-    llvm::SmallString<256> workingDirectory;
-    llvm::sys::fs::current_path(workingDirectory);
-    llvm::DefaultThreadPool pool(llvm::hardware_concurrency(std::max(1U, unsigned(options::Jobs))));
-    for (size_t index = 0; index < toLint.size(); ++index) {
-      pool.async([&, index] { results[index] = lintTranslationUnit(*database, toLint[index], *settingsOf[index]); });
-    }
-    pool.wait();
-    llvm::sys::fs::set_current_path(workingDirectory);
-  }
-
-  std::vector<Finding> findings;
-  std::vector<std::string> failures;
-  for (TranslationUnitResult &result : results) {
-    if (result.Crashed) {
-      failures.push_back("'" + result.File + "' crashed clang's parser or spawnguard-lint (a stack overflow on a "
-                                             "pathologically deep expression, or a bug: please report it with this "
-                                             "file); skipped");
-      llvm::errs() << "spawnguard-lint: error: " << failures.back() << "\n";
-      continue;
-    }
-    if (result.ParseFailed) {
-      failures.push_back("'" + result.File + "' failed to parse");
-      llvm::errs() << result.Errors;
-      llvm::errs() << "spawnguard-lint: error: " << failures.back() << "\n";
-      continue;
-    }
-    const ConfigFile &config = *settingsOf[static_cast<size_t>(&result - results.data())]->Config;
-    auto inSkippedFile = [&](const FindingLocation &where) { return skipped(config, relativeToRoot(root, where.File)); };
-    std::erase_if(result.Findings, [&](const Finding &finding) { return inSkippedFile(finding.Where); });
-    findings.insert(findings.end(), result.Findings.begin(), result.Findings.end());
-    if (result.Summary) {
-      result.Summary->Findings = result.Findings;
-      // A spawn in a skipped file is never reported, whatever reaches it.
-      std::erase_if(result.Summary->Spawns, [&](const SummarySpawn &spawn) { return inSkippedFile(spawn.Where); });
-    }
-  }
+  std::vector<TranslationUnitResult> results;
+  std::vector<std::string> failures = lintUnits(plan, results);
   if (!options::SummariesDir.empty()) {
-    if (!failures.empty()) {
-      int written = writeSummaries(results, std::nullopt);
-      if (written != NoFindings) {
-        return written;
-      }
-      return fail(llvm::Twine(failures.size()) + " translation unit(s) failed to parse or crashed (named above); "
-                                                 "the others' summaries are written, but no " +
-                      ShardManifestName + ", so --merge refuses this shard",
-                  "fix the build flags in the compilation database, or the file, and re-run the shard");
-    }
-    llvm::SmallString<256> databasePath(options::BuildPath);
-    llvm::sys::path::append(databasePath, "compile_commands.json");
-    llvm::sys::fs::make_absolute(databasePath);
-    shard.Database = std::string(databasePath);
-    // One spelling per file ("src/./a.cpp" is "src/a.cpp"), so the merge can
-    // match what shards linted against what the database lists.
-    auto normalised = [](llvm::StringRef file) {
-      llvm::SmallString<256> absolute(file);
-      llvm::sys::fs::make_absolute(absolute);
-      llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
-      return std::string(absolute);
-    };
-    for (const std::string &file : database->getAllFiles()) {
-      shard.DatabaseFiles.push_back(normalised(file));
-    }
-    std::sort(shard.DatabaseFiles.begin(), shard.DatabaseFiles.end());
-    for (const std::string &file : toLint) {
-      shard.Units.push_back({normalised(file), summaryFileName(file)});
-    }
-    for (std::string &file : shard.Skipped) {
-      file = normalised(file);
-    }
-    return writeSummaries(results, std::move(shard));
+    return writeShard(plan, results, failures);
   }
-  if (!options::NoCrossTranslationUnit) {
-    std::vector<TranslationUnitSummary> summaries;
-    for (TranslationUnitResult &result : results) {
-      if (result.Summary) {
-        summaries.push_back(std::move(*result.Summary));
-      }
-    }
-    findings = wholeProgramFindings(summaries);
-  }
+  std::vector<Finding> findings = mergeUnits(results);
   size_t hiddenInHeaders = 0;
   if (options::HeaderFilter.getNumOccurrences() > 0) {
     deduplicate(findings); // a header's finding is hidden once, however many units include it
-    hiddenInHeaders = removeUnmatchedHeaderFindings(findings, toLint, root);
+    hiddenInHeaders = removeUnmatchedHeaderFindings(findings, plan.Files, plan.Root);
   }
-  return report(std::move(findings), root, baseline, failures, hiddenInHeaders);
+  return report(std::move(findings), plan.Root, baseline, failures, hiddenInHeaders);
 }
 
 } // namespace spawnguard

@@ -1,13 +1,15 @@
 // spawnguard-lint's command-line options, in LLVM cl::opt style.
 #pragma once
 
+#include "output/FindingWriters.hpp"
+
 #include <llvm/Support/CommandLine.h>
 
 #include <string>
 
 namespace spawnguard::options {
 
-enum class OutputFormat { Text, Sarif, JsonLines };
+using spawnguard::OutputFormat;
 
 extern llvm::cl::OptionCategory Category;
 extern llvm::cl::opt<std::string> BuildPath;

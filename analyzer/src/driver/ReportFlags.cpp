@@ -3,12 +3,14 @@
 
 #include "checks/CheckRegistry.hpp"
 #include "driver/Options.hpp"
-#include "output/RepoPaths.hpp"
+#include "files/RepoPaths.hpp"
 
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/Regex.h>
 #include <llvm/Support/raw_ostream.h>
+
+#include <algorithm>
 
 namespace spawnguard {
 
@@ -29,21 +31,9 @@ llvm::Expected<std::set<std::string>> warningsAsErrorsChecks() {
   return checks;
 }
 
-size_t markWarningsAsErrors(std::vector<Finding> &findings, const std::set<std::string> &checks) {
-  size_t errors = 0;
-  for (Finding &finding : findings) {
-    if (!checks.count(finding.Check)) {
-      continue;
-    }
-    // The rendering is clang's: its first "warning:" is the finding's own.
-    for (std::string *text : {&finding.Rendered, &finding.RenderedInColour}) {
-      if (size_t at = text->find("warning:"); at != std::string::npos) {
-        text->replace(at, llvm::StringRef("warning:").size(), "error:");
-      }
-    }
-    ++errors;
-  }
-  return errors;
+size_t countWarningsAsErrors(const std::vector<Finding> &findings, const std::set<std::string> &checks) {
+  return static_cast<size_t>(
+      std::count_if(findings.begin(), findings.end(), [&](const Finding &finding) { return checks.count(finding.Check); }));
 }
 
 size_t removeUnmatchedHeaderFindings(std::vector<Finding> &findings, const std::vector<std::string> &mainFiles,

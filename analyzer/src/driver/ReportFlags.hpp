@@ -2,7 +2,7 @@
 // --header-filter, and the closing summary lines that --quiet leaves out.
 #pragma once
 
-#include "output/Finding.hpp"
+#include "findings/Finding.hpp"
 
 #include <llvm/Support/Error.h>
 
@@ -16,8 +16,8 @@ namespace spawnguard {
 // --checks' are to all); an error for a glob that names no check.
 llvm::Expected<std::set<std::string>> warningsAsErrorsChecks();
 
-// Shows the findings of those checks as errors; returns how many.
-size_t markWarningsAsErrors(std::vector<Finding> &findings, const std::set<std::string> &checks);
+// How many findings are of those checks (the text output shows them as errors).
+size_t countWarningsAsErrors(const std::vector<Finding> &findings, const std::set<std::string> &checks);
 
 // --header-filter: a finding outside the linted files is in a header, and is
 // kept when the header's absolute or root-relative path matches. Returns how

@@ -1,14 +1,14 @@
 // The frontend action and AST consumer that run the checks on one TU.
 #include "driver/TranslationUnitLint.hpp"
 
-#include "analysis/AstNavigation.hpp"
 #include "analysis/TranslationUnitFacts.hpp"
+#include "ast/AstNavigation.hpp"
+#include "ast/SourceLocate.hpp"
 #include "checks/CheckRegistry.hpp"
 #include "driver/CrashIsolation.hpp"
+#include "files/RepoPaths.hpp"
 #include "fixes/FixCollector.hpp"
-#include "output/ClangStyleRenderer.hpp"
-#include "output/NolintFilter.hpp"
-#include "output/SourceLocate.hpp"
+#include "output/FindingPipeline.hpp"
 #include "summary/SummaryBuilder.hpp"
 
 #include <clang/AST/ASTConsumer.h>
@@ -55,32 +55,35 @@ public:
     if (Settings.Summarise) {
       Result.Summary = buildSummary(context, facts, analyses);
       Result.Summary->EnabledChecks = Settings.EnabledChecks;
+      // A spawn in a skipped file is never reported, whatever reaches it.
+      std::erase_if(Result.Summary->Spawns, [&](const SummarySpawn &spawn) {
+        return Settings.Config->skips(relativeToRoot(Settings.Root, spawn.Where.File));
+      });
     }
   }
 
 private:
+  // Resolves a finding, keeps it unless a skip path or NOLINT hides it, and
+  // gives it its fix-it (which may add a note, so before the notes are resolved).
   void keep(PendingFinding &pending, FixCollector &fixes) {
     clang::SourceManager &sources = Compiler.getSourceManager();
     if (pending.Location.isInvalid() || inSystemHeader(sources, pending.Location)) {
       return;
     }
-    clang::SourceLocation inFile = sources.getFileLoc(pending.Location);
-    llvm::StringRef text = sources.getBufferData(sources.getFileID(inFile));
-    if (isSuppressedByNolint(text, sources.getSpellingLineNumber(inFile), pending.Check)) {
-      return;
-    }
     Finding finding;
-    finding.Fix = fixes.fixFor(pending); // before rendering: a fix may add a note
     finding.Check = pending.Check;
     finding.Message = pending.Message;
     finding.Where = locate(sources, pending.Location);
+    llvm::StringRef text = sources.getBufferData(sources.getFileID(sources.getFileLoc(pending.Location)));
+    if (!keepFinding(finding, text, *Settings.Config, Settings.Root)) {
+      return;
+    }
+    finding.Fix = fixes.fixFor(pending);
     for (const PendingNote &note : pending.Notes) {
       finding.Notes.push_back({locate(sources, note.Location), note.Message});
     }
     finding.Function = pending.Function;
     finding.Callee = pending.Callee;
-    finding.Rendered = renderClangStyle(sources, Compiler.getLangOpts(), pending, false);
-    finding.RenderedInColour = renderClangStyle(sources, Compiler.getLangOpts(), pending, true);
     Result.Findings.push_back(std::move(finding));
   }
 

@@ -1,10 +1,11 @@
 // Linting one translation unit: parse it with its compile command, collect
-// the facts of user code, run the enabled checks, drop what NOLINT or system
-// headers hide, and render the rest.
+// the facts of user code, run the enabled checks, resolve their findings
+// (dropping what system headers, skip paths or NOLINT hide, before fix-its
+// are made) and summarise the unit for the cross-unit half of the checks.
 #pragma once
 
-#include "driver/Config.hpp"
-#include "output/Finding.hpp"
+#include "config/Config.hpp"
+#include "findings/Finding.hpp"
 #include "summary/TranslationUnitSummary.hpp"
 
 #include <clang/Tooling/CompilationDatabase.h>
@@ -18,6 +19,7 @@ namespace spawnguard {
 
 struct LintSettings {
   std::shared_ptr<const ConfigFile> Config;
+  std::string Root; // the repository: skip paths are relative to it
   std::vector<std::string> EnabledChecks;
   bool Strict = false;
   // Skip freeing the AST, as clang's driver does, when the process ends right after.
@@ -31,8 +33,8 @@ struct LintSettings {
 
 struct TranslationUnitResult {
   std::string File;
-  std::vector<Finding> Findings;
-  std::optional<TranslationUnitSummary> Summary; // when LintSettings::Summarise
+  std::vector<Finding> Findings; // kept, not rendered
+  std::optional<TranslationUnitSummary> Summary; // when LintSettings::Summarise; no spawn in a skipped file
   bool ParseFailed = false;
   bool Crashed = false; // the lint itself crashed on this TU (recovered, reported)
   std::string Errors; // clang's diagnostics for a failed parse

@@ -1,7 +1,7 @@
 // Inserting Beast's expires_after before a wait with no deadline.
 #include "fixes/DeadlineFix.hpp"
 
-#include "analysis/AstNavigation.hpp"
+#include "ast/AstNavigation.hpp"
 #include "fixes/SourceEdit.hpp"
 #include "recognisers/NameList.hpp"
 

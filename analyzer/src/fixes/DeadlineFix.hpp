@@ -3,7 +3,7 @@
 // wait is on a Beast tcp_stream (any basic_stream) or an ssl_stream over one.
 #pragma once
 
-#include "fixes/FindingFix.hpp"
+#include "findings/FindingFix.hpp"
 #include "recognisers/WaitRecogniser.hpp"
 
 #include <clang/AST/ASTContext.h>

@@ -1,9 +1,9 @@
 // Applying fixes file by file with clang's tooling Replacements.
 #include "fixes/FixApplication.hpp"
 
+#include "files/AtomicOutput.hpp"
 #include "fixes/FixExport.hpp"
 #include "fixes/SourceEdit.hpp"
-#include "output/AtomicOutput.hpp"
 
 #include <clang/Tooling/Core/Replacement.h>
 #include <llvm/Support/MemoryBuffer.h>

@@ -1,7 +1,7 @@
 // --fix: the findings' fixes applied to the source files in place.
 #pragma once
 
-#include "output/Finding.hpp"
+#include "findings/Finding.hpp"
 
 #include <llvm/Support/Error.h>
 

@@ -5,8 +5,8 @@
 
 #include "analysis/TranslationUnitFacts.hpp"
 #include "checks/Check.hpp"
-#include "driver/Config.hpp"
-#include "fixes/FindingFix.hpp"
+#include "config/Config.hpp"
+#include "findings/FindingFix.hpp"
 
 #include <clang/AST/ASTContext.h>
 

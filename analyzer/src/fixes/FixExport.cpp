@@ -1,8 +1,8 @@
 // Writing clang-apply-replacements YAML with clang's own tooling types.
 #include "fixes/FixExport.hpp"
 
+#include "files/AtomicOutput.hpp"
 #include "fixes/SourceEdit.hpp"
-#include "output/AtomicOutput.hpp"
 
 #include <clang/Tooling/DiagnosticsYaml.h>
 #include <llvm/Support/FileSystem.h>

@@ -3,7 +3,7 @@
 // TranslationUnitDiagnostics and its YAML traits).
 #pragma once
 
-#include "output/Finding.hpp"
+#include "findings/Finding.hpp"
 
 #include <llvm/Support/Error.h>
 

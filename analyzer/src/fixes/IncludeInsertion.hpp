@@ -3,7 +3,7 @@
 // nothing when the file includes the header already.
 #pragma once
 
-#include "fixes/FindingFix.hpp"
+#include "findings/FindingFix.hpp"
 
 #include <clang/Basic/SourceManager.h>
 

@@ -1,7 +1,7 @@
 // Turning spans of a loaded file into FixEdits.
 #include "fixes/SourceEdit.hpp"
 
-#include "output/SourceLocate.hpp"
+#include "ast/SourceLocate.hpp"
 
 namespace spawnguard {
 

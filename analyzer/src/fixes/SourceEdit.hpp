@@ -2,7 +2,7 @@
 // and the span as byte offset and as line:column.
 #pragma once
 
-#include "fixes/FindingFix.hpp"
+#include "findings/FindingFix.hpp"
 
 #include <clang/Basic/SourceManager.h>
 #include <clang/Tooling/Core/Replacement.h>

@@ -4,7 +4,7 @@
 // (counted, not limited) until a limit is set for the site.
 #pragma once
 
-#include "fixes/FindingFix.hpp"
+#include "findings/FindingFix.hpp"
 #include "recognisers/SpawnRecogniser.hpp"
 
 #include <clang/AST/ASTContext.h>

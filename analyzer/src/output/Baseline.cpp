@@ -1,8 +1,8 @@
 // Reading and writing baseline files (JSON, one object per recorded finding).
 #include "output/Baseline.hpp"
 
-#include "output/AtomicOutput.hpp"
-#include "output/RepoPaths.hpp"
+#include "files/AtomicOutput.hpp"
+#include "files/RepoPaths.hpp"
 
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/FileSystem.h>

@@ -3,7 +3,7 @@
 // re-raise it, and a new finding in the same function with another callee does.
 #pragma once
 
-#include "output/Finding.hpp"
+#include "findings/Finding.hpp"
 
 #include <llvm/Support/Error.h>
 

@@ -1,18 +1,16 @@
 // Renders a finding through clang's own DiagnosticsEngine and
-// TextDiagnosticPrinter, so the text (caret, source line, notes, colours)
-// looks and behaves like a clang warning.
+// TextDiagnosticPrinter over its real files, so the text (caret, source line,
+// notes, colours) looks and behaves like a clang warning. Done once, when the
+// text output is written, for the findings that are kept.
 #pragma once
 
-#include "checks/Check.hpp"
-
-#include <clang/Basic/LangOptions.h>
-#include <clang/Basic/SourceManager.h>
+#include "output/SourceFiles.hpp"
 
 #include <string>
 
 namespace spawnguard {
 
-std::string renderClangStyle(clang::SourceManager &sources, const clang::LangOptions &language,
-                             const PendingFinding &finding, bool colour);
+// asError: shown as an error (--warnings-as-errors), in the warning's colour.
+std::string renderClangStyle(SourceFiles &files, const Finding &finding, bool colour, bool asError);
 
 } // namespace spawnguard

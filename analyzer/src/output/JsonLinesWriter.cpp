@@ -1,6 +1,6 @@
 // JSON lines: one object per finding, for scripts.
+#include "files/RepoPaths.hpp"
 #include "output/FindingWriters.hpp"
-#include "output/RepoPaths.hpp"
 
 #include <llvm/Support/JSON.h>
 

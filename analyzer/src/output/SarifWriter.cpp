@@ -1,10 +1,10 @@
-// SARIF 2.1.0 as GitHub code scanning reads it: stable rule ids tagged
-// CWE-770, repo-relative URIs under %SRCROOT%, regions, related locations for
+// SARIF 2.1.0 as GitHub code scanning reads it: stable rule ids tagged with
+// the weaknesses their registry row names, repo-relative URIs under %SRCROOT%, regions, related locations for
 // the notes, and partialFingerprints.
 #include "checks/CheckRegistry.hpp"
-#include "fixes/SarifFixes.hpp"
+#include "files/RepoPaths.hpp"
 #include "output/FindingWriters.hpp"
-#include "output/RepoPaths.hpp"
+#include "output/SarifFixes.hpp"
 
 #include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/JSON.h>
@@ -25,19 +25,25 @@ llvm::json::Object physicalLocation(const FindingLocation &where, const std::str
       {"region", llvm::json::Object{{"startLine", where.Line}, {"startColumn", where.Column}}}};
 }
 
+// The rules and their weakness tags, from the registry's rows.
 llvm::json::Array rules() {
   llvm::json::Array list;
   for (const CheckInfo &check : allChecks()) {
+    std::string fullDescription = check.Description;
+    llvm::json::Array tags{"reliability"};
+    llvm::json::Array weaknesses;
+    for (const WeaknessTag &weakness : check.Weaknesses) {
+      fullDescription += std::string(". ") + weakness.Id + ": " + weakness.Title + ".";
+      tags.push_back("external/cwe/" + llvm::StringRef(weakness.Id).lower());
+      weaknesses.push_back(weakness.Id);
+    }
     list.push_back(llvm::json::Object{
         {"id", check.Name},
         {"name", check.Name},
         {"shortDescription", llvm::json::Object{{"text", check.Description}}},
-        {"fullDescription",
-         llvm::json::Object{{"text", std::string(check.Description) +
-                                         ". CWE-770: Allocation of Resources Without Limits or Throttling."}}},
+        {"fullDescription", llvm::json::Object{{"text", std::move(fullDescription)}}},
         {"defaultConfiguration", llvm::json::Object{{"level", "warning"}}},
-        {"properties", llvm::json::Object{{"tags", llvm::json::Array{"reliability", "external/cwe/cwe-770"}},
-                                          {"cwe", llvm::json::Array{"CWE-770"}}}},
+        {"properties", llvm::json::Object{{"tags", std::move(tags)}, {"cwe", std::move(weaknesses)}}},
     });
   }
   return list;

@@ -1,7 +1,7 @@
 // Recognising permits and limit checks.
 #include "recognisers/BoundRecogniser.hpp"
 
-#include "analysis/AstNavigation.hpp"
+#include "ast/AstNavigation.hpp"
 
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/ExprCXX.h>

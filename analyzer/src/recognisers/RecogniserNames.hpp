@@ -2,7 +2,7 @@
 // configuration adds. One instance per translation unit (lists cache lookups).
 #pragma once
 
-#include "driver/Config.hpp"
+#include "config/Config.hpp"
 #include "recognisers/NameList.hpp"
 
 namespace spawnguard {

@@ -2,7 +2,7 @@
 // statement, std::async futures that are kept, and self-owning sessions.
 #include "recognisers/SpawnRecogniser.hpp"
 
-#include "analysis/AstNavigation.hpp"
+#include "ast/AstNavigation.hpp"
 
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/DeclTemplate.h>

@@ -1,7 +1,7 @@
 // Recognising waits and deadlines by configured names and Asio's wait verbs.
 #include "recognisers/WaitRecogniser.hpp"
 
-#include "analysis/AstNavigation.hpp"
+#include "ast/AstNavigation.hpp"
 
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/ExprCXX.h>

@@ -1,7 +1,7 @@
 // Writing and checking shard.json with llvm::json.
 #include "summary/ShardManifest.hpp"
 
-#include "output/AtomicOutput.hpp"
+#include "files/AtomicOutput.hpp"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/FormatVariadic.h>

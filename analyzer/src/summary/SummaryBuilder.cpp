@@ -1,8 +1,8 @@
 // Summarising one translation unit for the cross-translation-unit merge.
 #include "summary/SummaryBuilder.hpp"
 
-#include "analysis/AstNavigation.hpp"
-#include "output/SourceLocate.hpp"
+#include "ast/AstNavigation.hpp"
+#include "ast/SourceLocate.hpp"
 
 #include <clang/Index/USRGeneration.h>
 #include <llvm/ADT/StringSet.h>

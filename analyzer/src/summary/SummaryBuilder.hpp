@@ -9,7 +9,7 @@
 
 namespace spawnguard {
 
-// Findings and EnabledChecks are left to the caller, which has them.
+// EnabledChecks is left to the caller, which has them.
 // analyses: the ones the checks used, so nothing is computed twice.
 TranslationUnitSummary buildSummary(clang::ASTContext &context, const TranslationUnitFacts &facts,
                                     TranslationUnitAnalyses &analyses);

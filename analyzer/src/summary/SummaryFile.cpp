@@ -1,7 +1,7 @@
 // Writing and reading summary files, with the version and source-hash checks.
 #include "summary/SummaryFile.hpp"
 
-#include "output/AtomicOutput.hpp"
+#include "files/AtomicOutput.hpp"
 #include "summary/SummaryJson.hpp"
 
 #include <llvm/ADT/StringExtras.h>
@@ -38,7 +38,7 @@ std::string contentHash(const std::string &file) {
 }
 
 // Every file a summary points into: its lines are rendered at merge time.
-std::set<std::string> referencedFiles(const TranslationUnitSummary &summary) {
+std::set<std::string> referencedFiles(const SummarisedUnit &summary) {
   std::set<std::string> files{summary.File};
   for (const SummaryFunction &function : summary.Functions) {
     files.insert(function.Where.File);
@@ -81,16 +81,16 @@ std::set<std::string> referencedFiles(const TranslationUnitSummary &summary) {
 template <typename Record> struct RecordList {
   llvm::StringLiteral Key;
   llvm::StringLiteral Path;
-  std::vector<Record> TranslationUnitSummary::*List;
+  std::vector<Record> SummarisedUnit::*List;
 };
 constexpr RecordList<SummaryFunction> Functions{"function", "functions", &TranslationUnitSummary::Functions};
 constexpr RecordList<SummaryCall> Calls{"call", "calls", &TranslationUnitSummary::Calls};
 constexpr RecordList<SummarySpawn> Spawns{"spawn", "spawns", &TranslationUnitSummary::Spawns};
 constexpr RecordList<SummaryWait> Waits{"wait", "waits", &TranslationUnitSummary::Waits};
-constexpr RecordList<Finding> Findings{"finding", "findings", &TranslationUnitSummary::Findings};
+constexpr RecordList<Finding> Findings{"finding", "findings", &SummarisedUnit::Findings};
 
 template <typename Record>
-void writeRecords(llvm::raw_ostream &out, const TranslationUnitSummary &summary, const RecordList<Record> &records) {
+void writeRecords(llvm::raw_ostream &out, const SummarisedUnit &summary, const RecordList<Record> &records) {
   for (const Record &record : summary.*records.List) {
     out << json::Value(json::Object{{records.Key, toJSON(record)}}) << "\n";
   }
@@ -98,7 +98,7 @@ void writeRecords(llvm::raw_ostream &out, const TranslationUnitSummary &summary,
 
 // Reads the record on one line if it is of this kind; false on a malformed one.
 template <typename Record>
-bool readRecord(const json::Object &line, TranslationUnitSummary &summary, const RecordList<Record> &records,
+bool readRecord(const json::Object &line, SummarisedUnit &summary, const RecordList<Record> &records,
                 std::map<llvm::StringRef, size_t> &counts, bool &matched, json::Path::Root &root) {
   const json::Value *value = line.get(records.Key);
   if (value == nullptr) {
@@ -124,7 +124,7 @@ std::string summaryFileName(const std::string &translationUnit) {
 // time, so it holds one record's JSON values at once and not the whole
 // file's (llvm::json gives each object 64 hash buckets: a 15 MB summary was
 // 300 MB of values).
-llvm::Error writeSummaryFile(const std::string &path, const TranslationUnitSummary &summary) {
+llvm::Error writeSummaryFile(const std::string &path, const SummarisedUnit &summary) {
   json::Object sources;
   for (const std::string &file : referencedFiles(summary)) {
     sources[file] = contentHash(file);
@@ -144,7 +144,7 @@ llvm::Error writeSummaryFile(const std::string &path, const TranslationUnitSumma
   });
 }
 
-llvm::Expected<TranslationUnitSummary> readSummaryFile(const std::string &path) {
+llvm::Expected<SummarisedUnit> readSummaryFile(const std::string &path) {
   constexpr llvm::StringLiteral Rerun = "re-run the shard that wrote it (spawnguard-lint --summaries-dir) with this "
                                         "spawnguard-lint, or remove the file";
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer = llvm::MemoryBuffer::getFile(path);
@@ -167,7 +167,7 @@ llvm::Expected<TranslationUnitSummary> readSummaryFile(const std::string &path) 
                             ", this spawnguard-lint reads version " + std::to_string(SummaryFormatVersion),
                         Rerun);
   }
-  TranslationUnitSummary summary;
+  SummarisedUnit summary;
   json::Path::Root root("summary");
   std::optional<llvm::StringRef> unit = document->getString("translationUnit");
   const json::Value *checks = document->get("enabledChecks");
@@ -221,7 +221,7 @@ llvm::Expected<TranslationUnitSummary> readSummaryFile(const std::string &path) 
   return summary;
 }
 
-llvm::Expected<std::vector<TranslationUnitSummary>> readSummaryFolders(const std::vector<std::string> &folders) {
+llvm::Expected<std::vector<SummarisedUnit>> readSummaryFolders(const std::vector<std::string> &folders) {
   std::vector<std::string> paths;
   for (const std::string &folder : folders) {
     if (!llvm::sys::fs::is_directory(folder)) {
@@ -244,10 +244,10 @@ llvm::Expected<std::vector<TranslationUnitSummary>> readSummaryFolders(const std
   std::sort(paths.begin(), paths.end(), [](const std::string &a, const std::string &b) {
     return llvm::sys::path::filename(a) < llvm::sys::path::filename(b);
   });
-  std::vector<TranslationUnitSummary> summaries;
+  std::vector<SummarisedUnit> summaries;
   std::map<std::string, std::string> fileOfUnit;
   for (const std::string &path : paths) {
-    llvm::Expected<TranslationUnitSummary> summary = readSummaryFile(path);
+    llvm::Expected<SummarisedUnit> summary = readSummaryFile(path);
     if (!summary) {
       return summary.takeError();
     }

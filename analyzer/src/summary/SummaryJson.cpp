@@ -31,16 +31,14 @@ bool fromJSON(const json::Value &value, FindingNote &note, json::Path path) {
 json::Value toJSON(const Finding &finding) {
   return json::Object{{"check", finding.Check},       {"message", finding.Message},
                       {"where", finding.Where},       {"notes", finding.Notes},
-                      {"function", finding.Function}, {"callee", finding.Callee},
-                      {"rendered", finding.Rendered}, {"renderedInColour", finding.RenderedInColour}};
+                      {"function", finding.Function}, {"callee", finding.Callee}};
 }
 
 bool fromJSON(const json::Value &value, Finding &finding, json::Path path) {
   json::ObjectMapper mapper(value, path);
   return mapper && mapper.map("check", finding.Check) && mapper.map("message", finding.Message) &&
          mapper.map("where", finding.Where) && mapper.map("notes", finding.Notes) &&
-         mapper.map("function", finding.Function) && mapper.map("callee", finding.Callee) &&
-         mapper.map("rendered", finding.Rendered) && mapper.map("renderedInColour", finding.RenderedInColour);
+         mapper.map("function", finding.Function) && mapper.map("callee", finding.Callee);
 }
 
 json::Value toJSON(const SummaryFunction &function) {
@@ -156,8 +154,7 @@ bool fromJSON(const json::Value &value, SummaryWait &wait, json::Path path) {
 json::Value toJSON(const TranslationUnitSummary &summary) {
   return json::Object{{"translationUnit", summary.File}, {"enabledChecks", summary.EnabledChecks},
                       {"functions", summary.Functions},  {"calls", summary.Calls},
-                      {"spawns", summary.Spawns},        {"waits", summary.Waits},
-                      {"findings", summary.Findings}};
+                      {"spawns", summary.Spawns},        {"waits", summary.Waits}};
 }
 
 bool fromJSON(const json::Value &value, TranslationUnitSummary &summary, json::Path path) {
@@ -165,7 +162,7 @@ bool fromJSON(const json::Value &value, TranslationUnitSummary &summary, json::P
   return mapper && mapper.map("translationUnit", summary.File) &&
          mapper.map("enabledChecks", summary.EnabledChecks) && mapper.map("functions", summary.Functions) &&
          mapper.map("calls", summary.Calls) && mapper.map("spawns", summary.Spawns) &&
-         mapper.map("waits", summary.Waits) && mapper.map("findings", summary.Findings);
+         mapper.map("waits", summary.Waits);
 }
 
 } // namespace spawnguard

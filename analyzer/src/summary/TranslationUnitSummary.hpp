@@ -1,10 +1,11 @@
 // What one translation unit tells the cross-translation-unit merge: the user
 // functions that spawn or call across the unit's edge (keyed by USR), their
 // call edges and spawns with what this unit already knows about repetition
-// and bounds, and the unit's own findings. Plain data, written as JSON.
+// and bounds. Plain data, written as JSON. The unit's findings are not in it:
+// they go straight to the output (findings/Finding.hpp).
 #pragma once
 
-#include "output/Finding.hpp"
+#include "findings/Finding.hpp"
 
 #include <optional>
 #include <string>
@@ -13,7 +14,7 @@
 namespace spawnguard {
 
 // Bumped whenever the meaning or the shape of a summary changes.
-inline constexpr int SummaryFormatVersion = 4;
+inline constexpr int SummaryFormatVersion = 5;
 
 struct SummaryFunction {
   std::string Usr;
@@ -84,7 +85,6 @@ struct TranslationUnitSummary {
   std::vector<SummaryCall> Calls;
   std::vector<SummarySpawn> Spawns;
   std::vector<SummaryWait> Waits;
-  std::vector<Finding> Findings; // this unit's own, after NOLINT and skip paths
 };
 
 } // namespace spawnguard

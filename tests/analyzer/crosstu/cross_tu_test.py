@@ -220,7 +220,7 @@ class BadSummaryTest(unittest.TestCase):
         document["version"] = 99
         with open(path, "w") as out:
             out.write("\n".join([json.dumps(document), *records]) + "\n")
-        self.assert_merge_fails("has format version 99, this spawnguard-lint reads version 4")
+        self.assert_merge_fails("has format version 99, this spawnguard-lint reads version 5")
 
     def test_a_summary_with_a_missing_field_says_where(self):
         # A header line, then one record per line ({"spawn": {...}}, ...).

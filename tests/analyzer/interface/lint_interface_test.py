@@ -8,6 +8,7 @@ usage: lint_interface_test.py LINT_BINARY [unittest args...]
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -67,11 +68,33 @@ def line_of(path, text):
     raise AssertionError(f"{text!r} not in {path}")
 
 
+# Every NOLINT marker with its check list, so that a copy without them keeps its lines.
+NOLINT_MARKER = re.compile(r"NOLINT(NEXTLINE|BEGIN|END)?(\([^)]*\))?")
+
+
+def strip_nolint(path):
+    """Rewrites the file at PATH without its NOLINT markers (the comments stay, empty)."""
+    with open(path, encoding="utf-8") as source:
+        text = source.read()
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(NOLINT_MARKER.sub("", text))
+
+
 class NolintTest(unittest.TestCase):
+    """Each NOLINT form hides its finding, and the same file without the
+    markers reports it (so a suppression test cannot pass on a spawn the
+    lint never found)."""
+
     @classmethod
     def setUpClass(cls):
         cls.project = Project("nolint.cpp")
-        cls.lines = {f["line"] for f in cls.project.findings(files=["nolint.cpp"])}
+        cls.lines = cls.unsuppressed_lines()
+        strip_nolint(cls.project.path("nolint.cpp"))
+        cls.lines_without_nolint = cls.unsuppressed_lines()
+
+    @classmethod
+    def unsuppressed_lines(cls):
+        return {f["line"] for f in cls.project.findings(files=["nolint.cpp"])}
 
     @classmethod
     def tearDownClass(cls):
@@ -80,17 +103,21 @@ class NolintTest(unittest.TestCase):
     def line_after(self, function):
         return line_of(self.project.path("nolint.cpp"), f"void {function}(") + 2
 
+    def assert_suppressed(self, line):
+        self.assertIn(line, self.lines_without_nolint, "without its NOLINT the line reports nothing to suppress")
+        self.assertNotIn(line, self.lines)
+
     def test_bare_nolint_suppresses_every_check_on_its_line(self):
-        self.assertNotIn(self.line_after("bare_nolint"), self.lines)
+        self.assert_suppressed(self.line_after("bare_nolint"))
 
     def test_nolint_with_a_check_list_suppresses_that_check(self):
-        self.assertNotIn(self.line_after("nolint_with_check"), self.lines)
+        self.assert_suppressed(self.line_after("nolint_with_check"))
 
     def test_nolintnextline_suppresses_the_line_after_it(self):
-        self.assertNotIn(self.line_after("nolint_next_line") + 1, self.lines)
+        self.assert_suppressed(self.line_after("nolint_next_line") + 1)
 
     def test_nolintbegin_and_nolintend_suppress_the_region_between_them(self):
-        self.assertNotIn(self.line_after("nolint_region"), self.lines)
+        self.assert_suppressed(self.line_after("nolint_region"))
 
     def test_nolint_for_another_check_suppresses_nothing(self):
         self.assertIn(self.line_after("nolint_for_another_check"), self.lines)
@@ -98,6 +125,12 @@ class NolintTest(unittest.TestCase):
     def test_findings_without_nolint_are_reported(self):
         self.assertEqual(self.lines, {self.line_after("nolint_for_another_check"),
                                       self.line_after("not_suppressed")})
+
+    def test_without_the_markers_every_spawn_is_reported(self):
+        self.assertEqual(self.lines_without_nolint,
+                         {self.line_after("bare_nolint"), self.line_after("nolint_with_check"),
+                          self.line_after("nolint_next_line") + 1, self.line_after("nolint_region"),
+                          self.line_after("nolint_for_another_check"), self.line_after("not_suppressed")})
 
 
 class ConfigurationTest(unittest.TestCase):

@@ -111,10 +111,15 @@ class NolintTest(lint_interface_test.NolintTest):
     @classmethod
     def setUpClass(cls):
         cls.project = Project("nolint.cpp")
+        cls.lines, cls.stderr = cls.tidy_lines()
+        lint_interface_test.strip_nolint(cls.project.path("nolint.cpp"))
+        cls.lines_without_nolint, _ = cls.tidy_lines()
+
+    @classmethod
+    def tidy_lines(cls):
         result = cls.project.tidy(files=["nolint.cpp"])
         assert result.returncode == 0, result.stderr
-        cls.lines = {line for _, line, check in warnings(result.stdout) if check == "spawnguard-unbounded-spawn"}
-        cls.stderr = result.stderr
+        return {line for _, line, check in warnings(result.stdout) if check == "spawnguard-unbounded-spawn"}, result.stderr
 
     def test_clang_tidy_counts_the_suppressed_findings(self):
         self.assertIn("Suppressed 4 warnings (4 NOLINT)", self.stderr)

@@ -2,7 +2,7 @@
 // them, --fix applies them. The findings are reported as they were found.
 #pragma once
 
-#include "output/Finding.hpp"
+#include "findings/Finding.hpp"
 
 #include <llvm/Support/Error.h>
 

@@ -1,6 +1,6 @@
 // Reading .spawnguard.yaml with LLVM's YAML I/O, and finding the file that
 // applies to a source file.
-#include "driver/Config.hpp"
+#include "config/Config.hpp"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/GlobPattern.h>
@@ -240,6 +240,10 @@ llvm::Expected<ConfigFile> parseConfigText(llvm::StringRef text, llvm::StringRef
   llvm::yaml::Input input(llvm::MemoryBufferRef(text, path), nullptr, keepFirstError, &first);
   input >> config;
   if (!input.error() && !first.Seen) {
+    for (const std::string &glob : config.SkipPaths) {
+      // The shape check refused a bad glob with its line; none is left here.
+      config.SkipPatterns.push_back(llvm::cantFail(llvm::GlobPattern::create(glob)));
+    }
     return config;
   }
   std::string message;
@@ -269,6 +273,15 @@ llvm::Expected<ConfigFile> parseConfigText(llvm::StringRef text, llvm::StringRef
     }
   }
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+bool ConfigFile::skips(llvm::StringRef relativePath) const {
+  for (size_t index = 0; index < SkipPatterns.size(); ++index) {
+    if (SkipPatterns[index].match(relativePath) || relativePath.starts_with(SkipPaths[index])) {
+      return true;
+    }
+  }
+  return false;
 }
 
 llvm::Expected<ConfigFile> parseConfigFile(llvm::StringRef path) {

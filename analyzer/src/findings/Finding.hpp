@@ -1,8 +1,9 @@
-// A finding as it leaves a translation unit: plain data, ready for
-// de-duplication, baselines and every output format.
+// A finding as a check leaves it, in one unit or across units: plain data with
+// resolved locations, ready for NOLINT, de-duplication, baselines and every
+// output format (output/FindingPipeline.hpp). Rendered only when written.
 #pragma once
 
-#include "fixes/FindingFix.hpp"
+#include "findings/FindingFix.hpp"
 
 #include <optional>
 #include <string>
@@ -31,8 +32,6 @@ struct Finding {
   std::vector<FindingNote> Notes;
   std::string Function;   // enclosing function, e.g. "server::do_accept"
   std::string Callee;     // e.g. "boost::asio::co_spawn"
-  std::string Rendered;   // clang-style text with notes and source lines
-  std::string RenderedInColour;
   std::optional<FindingFix> Fix; // the mechanical fix, when one is offered (docs/fixes.md)
 
   bool operator<(const Finding &other) const {

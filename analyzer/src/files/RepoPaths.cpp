@@ -1,5 +1,5 @@
 // Locating the repository root and making paths relative to it.
-#include "output/RepoPaths.hpp"
+#include "files/RepoPaths.hpp"
 
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/FileSystem.h>

@@ -1,5 +1,5 @@
 // Definitions of --fix and --export-fixes.
-#include "fixes/FixOptions.hpp"
+#include "driver/FixOptions.hpp"
 
 #include "driver/Options.hpp"
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <llvm/Support/Error.h>
+#include <llvm/Support/GlobPattern.h>
 
 #include <map>
 #include <memory>
@@ -32,11 +33,18 @@ struct ConfigFile {
   std::vector<std::string> WaitFunctions;
   std::vector<std::string> DeadlineFunctions;
   std::optional<bool> Strict;
-  // Globs over repo-relative paths: files there are neither linted nor reported.
+  // Globs over repo-relative paths: files there are neither linted nor
+  // reported. Compiled when the file is parsed (a bad glob is an error naming
+  // the file, line and key), into SkipPatterns.
   std::vector<std::string> SkipPaths;
+  std::vector<llvm::GlobPattern> SkipPatterns;
   // Fix-its (docs/fixes.md).
   SpawnFixTarget FixSpawnThrough = SpawnFixTarget::None;
   DeadlineFixSeconds FixDeadlineSeconds;
+
+  // Whether a repo-relative path matches a skip-paths glob (or starts with one
+  // written as a folder prefix, "third_party/").
+  bool skips(llvm::StringRef relativePath) const;
 };
 
 // Parses a configuration file. The error names the file, line, column and key.

@@ -1,6 +1,6 @@
 // Temporary file, fsync, rename: llvm::sys::fs::TempFile does the first and
 // the last, each write is checked through raw_fd_ostream's error state.
-#include "output/AtomicOutput.hpp"
+#include "files/AtomicOutput.hpp"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>

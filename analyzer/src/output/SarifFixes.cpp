@@ -1,6 +1,6 @@
 // SARIF fixes: one artifactChange per file the fix edits, regions given both
 // as lines and columns and as byte offsets.
-#include "fixes/SarifFixes.hpp"
+#include "output/SarifFixes.hpp"
 
 #include <map>
 #include <vector>

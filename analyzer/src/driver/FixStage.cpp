@@ -1,9 +1,9 @@
 // --export-fixes, then --fix, with a line on stderr saying what was done.
-#include "fixes/FixStage.hpp"
+#include "driver/FixStage.hpp"
 
+#include "driver/FixOptions.hpp"
 #include "fixes/FixApplication.hpp"
 #include "fixes/FixExport.hpp"
-#include "fixes/FixOptions.hpp"
 
 namespace spawnguard {
 

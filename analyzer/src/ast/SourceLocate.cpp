@@ -1,5 +1,5 @@
 // Resolving a location to its file, line and column.
-#include "output/SourceLocate.hpp"
+#include "ast/SourceLocate.hpp"
 
 #include <llvm/Support/FileSystem.h>
 

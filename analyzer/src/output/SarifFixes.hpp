@@ -2,7 +2,7 @@
 // artifactChange, §3.57 replacement): deletedRegion and insertedContent.
 #pragma once
 
-#include "fixes/FindingFix.hpp"
+#include "findings/FindingFix.hpp"
 
 #include <llvm/ADT/STLFunctionalExtras.h>
 #include <llvm/Support/JSON.h>

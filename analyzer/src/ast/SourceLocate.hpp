@@ -2,7 +2,7 @@
 // (and a cross-translation-unit summary) carries.
 #pragma once
 
-#include "output/Finding.hpp"
+#include "findings/Finding.hpp"
 
 #include <clang/Basic/SourceManager.h>
 
