@@ -1,6 +1,6 @@
 // Fuzzes the lint's .spawnguard.yaml reader: any bytes give a ConfigFile or an
 // error that names the file, never a crash.
-#include "driver/Config.hpp"
+#include "config/Config.hpp"
 
 #include "fuzz_input_file.hpp"
 
