@@ -136,10 +136,13 @@ public:
 
 private:
   void report(const llvm::yaml::Node *node, llvm::StringRef key, const llvm::Twine &problem, const llvm::Twine &fix) {
-    if (Problem) {
+    // A node the scanner gave up inside ("s: &a[" then a byte it rejects)
+    // can start outside the buffer; YAML I/O reports that syntax error itself.
+    llvm::SMLoc start = node->getSourceRange().Start;
+    if (Problem || !start.isValid() || Sources.FindBufferContainingLoc(start) == 0) {
       return;
     }
-    auto [line, column] = Sources.getLineAndColumn(node->getSourceRange().Start);
+    auto [line, column] = Sources.getLineAndColumn(start);
     std::string message;
     llvm::raw_string_ostream os(message);
     os << Path << ":" << line << ":" << column << ": ";

@@ -294,6 +294,15 @@ class ClearErrorTest(unittest.TestCase):
         self.assert_refused(self.write_config("checks: &all ['-*']\nspawn-functions: *all\n"),
                             r"\.spawnguard\.yaml:1:\d+: bad value for key 'checks': YAML anchors and aliases")
 
+    def test_an_anchor_cut_by_a_byte_yaml_rejects_is_an_error_not_a_crash(self):
+        # Found by lint_config_fuzz (docs/reliability.md): the shape check read
+        # a location outside the buffer and crashed the lint.
+        for text in (b"s: &a[\0", b"s: &a[\x93"):
+            with self.subTest(text=text):
+                with open(self.project.path(".spawnguard.yaml"), "wb") as out:
+                    out.write(text)
+                self.assert_refused(self.project.lint(files=["clean.cpp"]), r"\.spawnguard\.yaml")
+
     def test_a_list_entry_of_the_wrong_kind_names_line_and_key(self):
         self.assert_refused(self.write_config("strict: true\nwait-functions:\n  - ::db::query\n  - {a: b}\n"),
                             r"\.spawnguard\.yaml:4:\d+: bad value for key 'wait-functions': a list entry is a mapping")
