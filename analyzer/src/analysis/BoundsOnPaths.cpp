@@ -125,7 +125,8 @@ bool BoundsOnPaths::boundedOnAllPaths(const Iteration &iteration, const clang::E
     }
     const auto *condition = llvm::dyn_cast_or_null<clang::Expr>(block->getTerminatorCondition());
     if (condition != nullptr &&
-        (Bounds.isLimitCondition(condition, iteration.Root, work) || (gate != nullptr && gate->Decides(condition))) &&
+        ((Bounds.isLimitCondition(condition, iteration.Root, work) && (gate == nullptr || !gate->Ignores(condition))) ||
+         (gate != nullptr && gate->Decides(condition))) &&
         decidesTarget(iteration, block, chain)) {
       continue;
     }

@@ -29,10 +29,12 @@ public:
 
   // What else gates a target (spawnguard-unbounded-queue: a size check on the
   // queue): a statement after which the path is gated (a wait whose predicate
-  // checks the size), or a condition that gates the target when it decides it.
+  // checks the size), a condition that gates the target when it decides it,
+  // and a limit check that does not (it compares another container's size).
   struct Gate {
     llvm::function_ref<bool(const clang::Stmt *)> Stops;
     llvm::function_ref<bool(const clang::Expr *)> Decides;
+    llvm::function_ref<bool(const clang::Expr *)> Ignores;
   };
   // Whether every path from the start of the iteration around target (its
   // innermost loop in function, else the function's entry) to target takes a

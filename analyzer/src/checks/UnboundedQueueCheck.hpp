@@ -5,11 +5,22 @@
 #pragma once
 
 #include "checks/Check.hpp"
-#include "checks/QueueOperations.hpp"
 
+#include <optional>
 #include <vector>
 
 namespace spawnguard {
+
+enum class QueueOperation { Push, Drain };
+
+// A push onto a queue or a drain of it: a standard container that outlives
+// the iteration (a member or a variable of static storage).
+struct QueueCall {
+  const clang::Expr *Call = nullptr;
+  const clang::ValueDecl *Queue = nullptr;       // the member or static variable
+  const clang::FunctionDecl *Function = nullptr; // canonical: where the call is made
+  QueueOperation Operation = QueueOperation::Push;
+};
 
 class UnboundedQueueCheck : public Check {
 public:
@@ -22,9 +33,12 @@ public:
 private:
   // How the push repeats: its own context, or the posted work it runs in.
   std::optional<Repetition> repetitionOf(const QueueCall &push);
+  bool boundedBefore(const Repetition &repeated, const QueueCall &push);
   bool capped(const QueueCall &push);
+  void reportConfigured(const clang::CallExpr *call);
 
   std::vector<QueueCall> Calls;
+  std::vector<const clang::CallExpr *> ConfiguredPushes; // calls to the configuration's queue-push-functions
 };
 
 } // namespace spawnguard
