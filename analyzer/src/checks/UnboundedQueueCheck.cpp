@@ -327,18 +327,53 @@ bool UnboundedQueueCheck::boundedBefore(const Repetition &repeated, const QueueC
   return repeated.Bounded && enclosingLoops(Context.AST, push.Call).empty();
 }
 
-bool UnboundedQueueCheck::capped(const QueueCall &push) {
-  const clang::ValueDecl *queue = push.Queue;
-  if (queue != nullptr && trimIn(push.Function, queue) != nullptr) {
+bool UnboundedQueueCheck::cappedIn(const clang::FunctionDecl *function, const clang::Expr *target,
+                                   const clang::ValueDecl *queue) {
+  if (queue != nullptr && trimIn(function, queue) != nullptr) {
     return true;
   }
-  auto stops = [queue](const clang::Stmt *stmt) { return queue != nullptr && waitsOnSizeOf(stmt, queue); };
+  // A path that waits for room, or drains the queue before the push (cancel
+  // the old entry, schedule the new one: one out for each one in), is capped.
+  auto stops = [this, queue](const clang::Stmt *stmt) {
+    if (queue == nullptr) {
+      return false;
+    }
+    if (waitsOnSizeOf(stmt, queue)) {
+      return true;
+    }
+    const auto *call = llvm::dyn_cast<clang::CallExpr>(stmt);
+    if (call == nullptr) {
+      return false;
+    }
+    if (std::optional<QueueCall> drain = queueCall(Context.AST, call)) {
+      return drain->Operation == QueueOperation::Drain && drain->Queue == queue;
+    }
+    const clang::FunctionDecl *callee = call->getDirectCallee();
+    auto draining = DrainingFunctions.find(queue);
+    return callee != nullptr && draining != DrainingFunctions.end() &&
+           draining->second.contains(callee->getCanonicalDecl());
+  };
   auto decides = [queue](const clang::Expr *condition) { return queue != nullptr && readsSizeOf(condition, queue); };
   // history_.size() > 100 trims another queue: no cap on this one.
   auto ignores = [queue](const clang::Expr *condition) {
     return queue != nullptr && readsSizeOfAnother(condition, queue);
   };
-  return Context.Analyses.paths().gatedOnAllPaths(push.Function, push.Call, {stops, decides, ignores});
+  return Context.Analyses.paths().gatedOnAllPaths(function, target, {stops, decides, ignores});
+}
+
+bool UnboundedQueueCheck::capped(const QueueCall &push) {
+  if (cappedIn(push.Function, push.Call, push.Queue)) {
+    return true;
+  }
+  // Or capped by every caller: if (q.size() >= max) return; enqueue(x);
+  auto calls = Context.Facts.CallsTo.find(push.Function);
+  if (push.Queue == nullptr || calls == Context.Facts.CallsTo.end() || calls->second.empty()) {
+    return false;
+  }
+  return llvm::all_of(calls->second, [&](size_t index) {
+    const CallEdge &edge = Context.Facts.Calls[index];
+    return edge.Caller != push.Function && cappedIn(edge.Caller, edge.Call, push.Queue);
+  });
 }
 
 // A configured push function: the project says it queues, so no drain need be
@@ -373,14 +408,15 @@ void UnboundedQueueCheck::reportConfigured(const clang::CallExpr *call) {
 }
 
 void UnboundedQueueCheck::onEndOfTranslationUnit() {
-  for (const clang::CallExpr *call : ConfiguredPushes) {
-    reportConfigured(call);
-  }
   llvm::DenseMap<const clang::ValueDecl *, llvm::SmallVector<const QueueCall *, 2>> drains;
   for (const QueueCall &call : Calls) {
     if (call.Operation == QueueOperation::Drain) {
       drains[call.Queue].push_back(&call);
+      DrainingFunctions[call.Queue].insert(call.Function);
     }
+  }
+  for (const clang::CallExpr *call : ConfiguredPushes) {
+    reportConfigured(call);
   }
   llvm::DenseSet<const clang::Expr *> reported;
   for (const QueueCall &push : Calls) {

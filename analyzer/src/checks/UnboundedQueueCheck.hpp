@@ -6,6 +6,9 @@
 
 #include "checks/Check.hpp"
 
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/DenseSet.h>
+
 #include <optional>
 #include <vector>
 
@@ -35,10 +38,13 @@ private:
   std::optional<Repetition> repetitionOf(const QueueCall &push);
   bool boundedBefore(const Repetition &repeated, const QueueCall &push);
   bool capped(const QueueCall &push);
+  bool cappedIn(const clang::FunctionDecl *function, const clang::Expr *target, const clang::ValueDecl *queue);
   void reportConfigured(const clang::CallExpr *call);
 
   std::vector<QueueCall> Calls;
   std::vector<const clang::CallExpr *> ConfiguredPushes; // calls to the configuration's queue-push-functions
+  // The functions that drain each queue (canonical).
+  llvm::DenseMap<const clang::ValueDecl *, llvm::DenseSet<const clang::FunctionDecl *>> DrainingFunctions;
 };
 
 } // namespace spawnguard
