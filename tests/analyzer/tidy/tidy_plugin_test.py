@@ -27,7 +27,8 @@ import lint_interface_test  # noqa: E402  (its NolintTest, run here on clang-tid
 
 INPUTS = os.path.join(HERE, "..", "interface")  # the lint's own interface inputs, shared
 ARGS = None
-CHECKS = ["spawnguard-detached-thread", "spawnguard-missing-deadline", "spawnguard-unbounded-spawn"]
+CHECKS = ["spawnguard-detached-thread", "spawnguard-missing-deadline", "spawnguard-unbounded-queue",
+          "spawnguard-unbounded-spawn"]
 DIAGNOSTIC = re.compile(r"^([^\s:][^:\n]*):(\d+):(\d+): (warning|error): (.*?)(?: \[([\w.,-]+)\])?$", re.MULTILINE)
 
 
