@@ -22,6 +22,7 @@ constexpr ListOption ListOptions[] = {
     {"BoundedSpawnFunctions", &ConfigFile::BoundedSpawnFunctions},
     {"WaitFunctions", &ConfigFile::WaitFunctions},
     {"DeadlineFunctions", &ConfigFile::DeadlineFunctions},
+    {"QueuePushFunctions", &ConfigFile::QueuePushFunctions},
 };
 constexpr const char *StrictOption = "Strict";
 

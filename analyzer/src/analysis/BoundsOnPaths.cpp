@@ -51,6 +51,25 @@ bool BoundsOnPaths::boundedInFunction(const clang::FunctionDecl *function, const
   return boundedOnAllPaths({graph, &graph->getEntry(), nullptr, body}, target, work);
 }
 
+bool BoundsOnPaths::gatedOnAllPaths(const clang::FunctionDecl *function, const clang::Expr *target,
+                                    const Gate &gate) {
+  const clang::Stmt *body = nullptr;
+  const clang::CFG *graph = Graphs.graphOf(function, body);
+  if (graph == nullptr) {
+    return false;
+  }
+  Iteration iteration{graph, &graph->getEntry(), nullptr, body};
+  llvm::SmallVector<const clang::Stmt *, 4> loops = enclosingLoops(Context, target);
+  if (!loops.empty()) {
+    for (const clang::CFGBlock *block : *graph) {
+      if (block->getTerminatorStmt() == loops.front() && !block->succ_empty()) {
+        iteration = {graph, block->succ_begin()->getReachableBlock(), block, loops.front()};
+      }
+    }
+  }
+  return boundedOnAllPaths(iteration, target, nullptr, &gate);
+}
+
 bool BoundsOnPaths::onCommonPath(const clang::FunctionDecl *function, const clang::Expr *a,
                                  const clang::Expr *b) {
   const clang::Stmt *body = nullptr;
@@ -76,7 +95,7 @@ bool BoundsOnPaths::onCommonPath(const clang::FunctionDecl *function, const clan
 }
 
 bool BoundsOnPaths::boundedOnAllPaths(const Iteration &iteration, const clang::Expr *target,
-                                      const clang::FunctionDecl *work) {
+                                      const clang::FunctionDecl *work, const Gate *gate) {
   llvm::DenseSet<const clang::Stmt *> chain = targetAndAncestors(Context, target, iteration.Root);
   llvm::DenseSet<const clang::CFGBlock *> seen;
   std::deque<const clang::CFGBlock *> queue{iteration.Start};
@@ -96,7 +115,7 @@ bool BoundsOnPaths::boundedOnAllPaths(const Iteration &iteration, const clang::E
       if (chain.contains(stmt)) {
         return false; // reached the spawn with no permit and no deciding check
       }
-      if (Bounds.takesPermit(stmt) || leavesTheTask(stmt)) {
+      if (Bounds.takesPermit(stmt) || leavesTheTask(stmt) || (gate != nullptr && gate->Stops(stmt))) {
         pathEnds = true;
         break;
       }
@@ -105,7 +124,9 @@ bool BoundsOnPaths::boundedOnAllPaths(const Iteration &iteration, const clang::E
       continue;
     }
     const auto *condition = llvm::dyn_cast_or_null<clang::Expr>(block->getTerminatorCondition());
-    if (condition != nullptr && Bounds.isLimitCondition(condition, iteration.Root, work) &&
+    if (condition != nullptr &&
+        ((Bounds.isLimitCondition(condition, iteration.Root, work) && (gate == nullptr || !gate->Ignores(condition))) ||
+         (gate != nullptr && gate->Decides(condition))) &&
         decidesTarget(iteration, block, chain)) {
       continue;
     }

@@ -7,6 +7,7 @@
 
 #include <clang/Analysis/CFG.h>
 #include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/STLFunctionalExtras.h>
 
 #include <memory>
 
@@ -26,6 +27,20 @@ public:
   bool boundedInFunction(const clang::FunctionDecl *function, const clang::Expr *target,
                          const clang::FunctionDecl *work);
 
+  // What else gates a target (spawnguard-unbounded-queue: a size check on the
+  // queue): a statement after which the path is gated (a wait whose predicate
+  // checks the size), a condition that gates the target when it decides it,
+  // and a limit check that does not (it compares another container's size).
+  struct Gate {
+    llvm::function_ref<bool(const clang::Stmt *)> Stops;
+    llvm::function_ref<bool(const clang::Expr *)> Decides;
+    llvm::function_ref<bool(const clang::Expr *)> Ignores;
+  };
+  // Whether every path from the start of the iteration around target (its
+  // innermost loop in function, else the function's entry) to target takes a
+  // permit, passes a limit check deciding it, or passes one of gate's.
+  bool gatedOnAllPaths(const clang::FunctionDecl *function, const clang::Expr *target, const Gate &gate);
+
   // Whether one path through function's body runs both a and b (in either
   // order): a spawn in a completion handler repeats only on paths that re-arm.
   bool onCommonPath(const clang::FunctionDecl *function, const clang::Expr *a, const clang::Expr *b);
@@ -38,7 +53,8 @@ private:
     const clang::Stmt *Root = nullptr;
   };
 
-  bool boundedOnAllPaths(const Iteration &iteration, const clang::Expr *target, const clang::FunctionDecl *work);
+  bool boundedOnAllPaths(const Iteration &iteration, const clang::Expr *target, const clang::FunctionDecl *work,
+                         const Gate *gate = nullptr);
   bool reachesTarget(const Iteration &iteration, const clang::CFGBlock *from, const clang::CFGBlock *avoid,
                      const llvm::DenseSet<const clang::Stmt *> &targetAndAncestors) const;
   bool decidesTarget(const Iteration &iteration, const clang::CFGBlock *block,

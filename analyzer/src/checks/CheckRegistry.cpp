@@ -3,6 +3,7 @@
 
 #include "checks/DetachedThreadCheck.hpp"
 #include "checks/MissingDeadlineCheck.hpp"
+#include "checks/UnboundedQueueCheck.hpp"
 #include "checks/UnboundedSpawnCheck.hpp"
 
 #include <llvm/Support/GlobPattern.h>
@@ -13,6 +14,7 @@ namespace spawnguard {
 namespace {
 
 constexpr WeaknessTag ResourcesWithoutLimits{"CWE-770", "Allocation of Resources Without Limits or Throttling"};
+constexpr WeaknessTag UncontrolledConsumption{"CWE-400", "Uncontrolled Resource Consumption"};
 
 } // namespace
 
@@ -29,6 +31,10 @@ const std::vector<CheckInfo> &allChecks() {
       registerCheck<DetachedThreadCheck>("std::thread::detach(): the thread can no longer be counted, joined or "
                                          "stopped",
                                          {ResourcesWithoutLimits}),
+      registerCheck<UnboundedQueueCheck>("a push onto a queue that a repeated context feeds and another function "
+                                         "drains, with nothing capping its size (the spawn may be bounded while the "
+                                         "work it queues is not)",
+                                         {ResourcesWithoutLimits, UncontrolledConsumption}),
   };
   return checks;
 }

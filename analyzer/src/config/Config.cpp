@@ -36,6 +36,7 @@ template <> struct MappingTraits<spawnguard::ConfigFile> {
     io.mapOptional("bounded-spawn-functions", config.BoundedSpawnFunctions);
     io.mapOptional("wait-functions", config.WaitFunctions);
     io.mapOptional("deadline-functions", config.DeadlineFunctions);
+    io.mapOptional("queue-push-functions", config.QueuePushFunctions);
     io.mapOptional("strict", config.Strict);
     io.mapOptional("skip-paths", config.SkipPaths);
     io.mapOptional("fix-spawn-through", config.FixSpawnThrough);
@@ -49,7 +50,7 @@ namespace {
 
 constexpr const char *ConfigFileName = ".spawnguard.yaml";
 constexpr const char *KnownKeys = "checks, spawn-functions, bound-functions, bounded-spawn-functions, "
-                                  "wait-functions, deadline-functions, strict, skip-paths, fix-spawn-through, "
+                                  "wait-functions, deadline-functions, queue-push-functions, strict, skip-paths, fix-spawn-through, "
                                   "fix-deadline-seconds";
 
 // The first diagnostic YAML I/O reports, kept to build one clear error.

@@ -32,6 +32,7 @@ struct ConfigFile {
   std::vector<std::string> BoundedSpawnFunctions;
   std::vector<std::string> WaitFunctions;
   std::vector<std::string> DeadlineFunctions;
+  std::vector<std::string> QueuePushFunctions; // a project's own queues: calls that push onto one
   std::optional<bool> Strict;
   // Globs over repo-relative paths: files there are neither linted nor
   // reported. Compiled when the file is parsed (a bad glob is an error naming

@@ -21,6 +21,7 @@ struct RecogniserNames {
   NameList DetachFunctions;
   NameList WaitFunctions;
   NameList DeadlineFunctions;
+  NameList QueuePushFunctions; // configured only: none is built in
 
   static RecogniserNames from(const ConfigFile &config);
 };

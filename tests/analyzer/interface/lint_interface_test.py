@@ -119,6 +119,9 @@ class NolintTest(unittest.TestCase):
     def test_nolintbegin_and_nolintend_suppress_the_region_between_them(self):
         self.assert_suppressed(self.line_after("nolint_region"))
 
+    def test_nolint_names_the_queue_check(self):
+        self.assert_suppressed(self.line_after("nolint_queue"))
+
     def test_nolint_for_another_check_suppresses_nothing(self):
         self.assertIn(self.line_after("nolint_for_another_check"), self.lines)
 
@@ -204,9 +207,10 @@ class OutputFormatTest(unittest.TestCase):
     def test_sarif_rules_are_tagged_cwe_770(self):
         rules = {rule["id"]: rule for rule in self.sarif["runs"][0]["tool"]["driver"]["rules"]}
         self.assertEqual(set(rules), {"spawnguard-unbounded-spawn", "spawnguard-missing-deadline",
-                                      "spawnguard-detached-thread"})
+                                      "spawnguard-detached-thread", "spawnguard-unbounded-queue"})
         for rule in rules.values():
             self.assertIn("external/cwe/cwe-770", rule["properties"]["tags"])
+        self.assertIn("external/cwe/cwe-400", rules["spawnguard-unbounded-queue"]["properties"]["tags"])
 
     def test_sarif_results_have_repo_relative_uris_regions_and_fingerprints(self):
         run = self.sarif["runs"][0]

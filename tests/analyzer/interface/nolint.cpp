@@ -1,4 +1,5 @@
 // Every NOLINT form clang-tidy users know, next to spawns that must still be reported.
+#include <deque>
 #include <thread>
 #include <vector>
 
@@ -41,5 +42,14 @@ void nolint_for_another_check(std::vector<std::thread> &threads) {
 void not_suppressed(std::vector<std::thread> &threads) {
   for (;;) {
     threads.emplace_back(serve, next_connection());
+  }
+}
+
+std::deque<int> backlog;
+void drain_backlog() { backlog.pop_front(); }
+
+void nolint_queue() {
+  for (;;) {
+    backlog.push_back(next_connection()); // NOLINT(spawnguard-unbounded-queue)
   }
 }

@@ -27,7 +27,8 @@ import lint_interface_test  # noqa: E402  (its NolintTest, run here on clang-tid
 
 INPUTS = os.path.join(HERE, "..", "interface")  # the lint's own interface inputs, shared
 ARGS = None
-CHECKS = ["spawnguard-detached-thread", "spawnguard-missing-deadline", "spawnguard-unbounded-spawn"]
+CHECKS = ["spawnguard-detached-thread", "spawnguard-missing-deadline", "spawnguard-unbounded-queue",
+          "spawnguard-unbounded-spawn"]
 DIAGNOSTIC = re.compile(r"^([^\s:][^:\n]*):(\d+):(\d+): (warning|error): (.*?)(?: \[([\w.,-]+)\])?$", re.MULTILINE)
 
 
@@ -190,7 +191,7 @@ class BadOptionsTest(unittest.TestCase):
     def test_an_unknown_option_is_named_with_the_options_the_check_takes(self):
         self.fails("CheckOptions:\n  spawnguard-unbounded-spawn.SpawnFunction: '::jobs::submit'\n",
                    "unknown option 'spawnguard-unbounded-spawn.SpawnFunction' (spawnguard-unbounded-spawn takes "
-                   "SpawnFunctions, BoundFunctions, BoundedSpawnFunctions, WaitFunctions, DeadlineFunctions, Strict)")
+                   "SpawnFunctions, BoundFunctions, BoundedSpawnFunctions, WaitFunctions, DeadlineFunctions, QueuePushFunctions, Strict)")
 
     def test_an_option_of_a_check_that_takes_none_is_unknown(self):
         self.fails("CheckOptions:\n  spawnguard-detached-thread.SpawnFunctions: '::jobs::submit'\n",

@@ -1,0 +1,50 @@
+// spawnguard-unbounded-queue: a push onto a queue that a repeated context
+// feeds and another function drains, with nothing gating the push on the
+// queue's size: the spawn may be bounded while the work it queues is not.
+// Reported at the push.
+#pragma once
+
+#include "checks/Check.hpp"
+
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/DenseSet.h>
+
+#include <optional>
+#include <vector>
+
+namespace spawnguard {
+
+enum class QueueOperation { Push, Drain };
+
+// A push onto a queue or a drain of it: a standard container that outlives
+// the iteration (a member or a variable of static storage).
+struct QueueCall {
+  const clang::Expr *Call = nullptr;
+  const clang::ValueDecl *Queue = nullptr;       // the member or static variable
+  const clang::FunctionDecl *Function = nullptr; // canonical: where the call is made
+  QueueOperation Operation = QueueOperation::Push;
+};
+
+class UnboundedQueueCheck : public Check {
+public:
+  static constexpr const char *Name = "spawnguard-unbounded-queue";
+  using Check::Check;
+  void registerMatchers(clang::ast_matchers::MatchFinder &finder) override;
+  void check(const clang::ast_matchers::MatchFinder::MatchResult &result) override;
+  void onEndOfTranslationUnit() override;
+
+private:
+  // How the push repeats: its own context, or the posted work it runs in.
+  std::optional<Repetition> repetitionOf(const QueueCall &push);
+  bool boundedBefore(const Repetition &repeated, const QueueCall &push);
+  bool capped(const QueueCall &push);
+  bool cappedIn(const clang::FunctionDecl *function, const clang::Expr *target, const clang::ValueDecl *queue);
+  void reportConfigured(const clang::CallExpr *call);
+
+  std::vector<QueueCall> Calls;
+  std::vector<const clang::CallExpr *> ConfiguredPushes; // calls to the configuration's queue-push-functions
+  // The functions that drain each queue (canonical).
+  llvm::DenseMap<const clang::ValueDecl *, llvm::DenseSet<const clang::FunctionDecl *>> DrainingFunctions;
+};
+
+} // namespace spawnguard
