@@ -128,7 +128,9 @@ def main():
             time.sleep(1)
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             connection.request("GET", "/healthz")
-            after = connection.getresponse().status
+            response = connection.getresponse()
+            response.read()  # http.client sends the next request only once this one is read
+            after = response.status
             connection.request("GET", "/metrics")
             metrics = connection.getresponse().read().decode()
             connection.close()

@@ -1,5 +1,5 @@
 // The shape every check has, like clang-tidy's: registerMatchers says what to
-// look at, check says what to say about a match, and onEndOfTranslationUnit
+// look at, check says what to say about a match, and finishTranslationUnit
 // reasons over the translation unit's facts once everything is seen. A check
 // that also decides something once the summaries of all units are joined says
 // it in a static reportAcrossUnits (see CheckRegistry.hpp).
@@ -63,7 +63,11 @@ public:
 
   virtual void registerMatchers(clang::ast_matchers::MatchFinder & /*finder*/) {}
   virtual void check(const clang::ast_matchers::MatchFinder::MatchResult & /*result*/) {}
-  virtual void onEndOfTranslationUnit() {}
+  // Called once by runChecks, whether or not the check registered a matcher.
+  virtual void finishTranslationUnit() {}
+  // MatchFinder calls this on each callback at the end of matchAST; a check
+  // reasoning here as well reported each end-of-unit finding twice.
+  void onEndOfTranslationUnit() final {}
 
   void run(const clang::ast_matchers::MatchFinder::MatchResult &result) final { check(result); }
 

@@ -116,7 +116,7 @@ std::vector<PendingFinding> runChecks(const std::vector<std::string> &names, cla
   }
   finder.matchAST(context);
   for (const std::unique_ptr<Check> &check : checks) {
-    check->onEndOfTranslationUnit();
+    check->finishTranslationUnit();
   }
   return std::move(checkContext.Found);
 }

@@ -111,7 +111,7 @@ const char *MissingDeadlineCheck::fixNote(WaitKind kind) {
          "the Beast stream first, or bind a cancellation slot a timer emits";
 }
 
-void MissingDeadlineCheck::onEndOfTranslationUnit() {
+void MissingDeadlineCheck::finishTranslationUnit() {
   const TranslationUnitFacts &facts = Context.Facts;
   if (facts.Waits.empty() || facts.Spawns.empty()) {
     return;

@@ -18,7 +18,7 @@ public:
   static std::string message(const std::string &callee, WaitKind kind, bool turnedOff, const std::string &perWhat);
   static const char *fixNote(WaitKind kind);
   using Check::Check;
-  void onEndOfTranslationUnit() override;
+  void finishTranslationUnit() override;
   // Waits in the work of repeated spawns, followed through calls, completion
   // handlers and spawned work into other units, that no deadline covers.
   static void reportAcrossUnits(const CrossUnitContext &context, std::vector<Finding> &findings);

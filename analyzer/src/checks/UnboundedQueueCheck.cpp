@@ -407,7 +407,7 @@ void UnboundedQueueCheck::reportConfigured(const clang::CallExpr *call) {
   Context.report(std::move(finding));
 }
 
-void UnboundedQueueCheck::onEndOfTranslationUnit() {
+void UnboundedQueueCheck::finishTranslationUnit() {
   llvm::DenseMap<const clang::ValueDecl *, llvm::SmallVector<const QueueCall *, 2>> drains;
   for (const QueueCall &call : Calls) {
     if (call.Operation == QueueOperation::Drain) {

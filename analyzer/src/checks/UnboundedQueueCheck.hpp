@@ -31,7 +31,7 @@ public:
   using Check::Check;
   void registerMatchers(clang::ast_matchers::MatchFinder &finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &result) override;
-  void onEndOfTranslationUnit() override;
+  void finishTranslationUnit() override;
 
 private:
   // How the push repeats: its own context, or the posted work it runs in.

@@ -17,7 +17,7 @@ std::string UnboundedSpawnCheck::message(const std::string &callee, const std::s
   return "unbounded spawn: '" + callee + "' runs once per " + perWhat + " and nothing limits how many run at once";
 }
 
-void UnboundedSpawnCheck::onEndOfTranslationUnit() {
+void UnboundedSpawnCheck::finishTranslationUnit() {
   const TranslationUnitFacts &facts = Context.Facts;
   if (facts.Spawns.empty()) {
     return;

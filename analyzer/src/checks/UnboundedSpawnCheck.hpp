@@ -19,7 +19,7 @@ public:
   using Check::Check;
   // Spawns come from the shared facts (missing-deadline reads them too), so
   // this check registers no matchers and reasons at the end of the TU.
-  void onEndOfTranslationUnit() override;
+  void finishTranslationUnit() override;
   // Spawns in functions repeated across units, that their own unit did not
   // decide and no bound covers from the function's entry.
   static void reportAcrossUnits(const CrossUnitContext &context, std::vector<Finding> &findings);

@@ -129,11 +129,12 @@ class NolintTest(unittest.TestCase):
         self.assertEqual(self.lines, {self.line_after("nolint_for_another_check"),
                                       self.line_after("not_suppressed")})
 
-    def test_without_the_markers_every_spawn_is_reported(self):
+    def test_without_the_markers_every_finding_is_reported(self):
         self.assertEqual(self.lines_without_nolint,
                          {self.line_after("bare_nolint"), self.line_after("nolint_with_check"),
                           self.line_after("nolint_next_line") + 1, self.line_after("nolint_region"),
-                          self.line_after("nolint_for_another_check"), self.line_after("not_suppressed")})
+                          self.line_after("nolint_for_another_check"), self.line_after("not_suppressed"),
+                          self.line_after("nolint_queue")})
 
 
 class ConfigurationTest(unittest.TestCase):
