@@ -190,6 +190,28 @@ bool readsSizeOf(const clang::Stmt *expr, const clang::ValueDecl *queue) {
   });
 }
 
+// Whether the expression orders a call's result against something
+// (outbox::pending() < max_pending): how a configured push function, whose
+// queue is out of sight, has its size read through the project's own API.
+bool comparesACallResult(const clang::Stmt *expr) {
+  return anyNode(expr, /*skipLambdas=*/false, [](const clang::Stmt *node) {
+    const clang::Expr *sides[2] = {nullptr, nullptr};
+    if (const auto *binary = llvm::dyn_cast<clang::BinaryOperator>(node); binary && binary->isRelationalOp()) {
+      sides[0] = binary->getLHS();
+      sides[1] = binary->getRHS();
+    } else if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(node);
+               op && op->getNumArgs() == 2 &&
+               (op->getOperator() == clang::OO_Less || op->getOperator() == clang::OO_LessEqual ||
+                op->getOperator() == clang::OO_Greater || op->getOperator() == clang::OO_GreaterEqual)) {
+      sides[0] = op->getArg(0);
+      sides[1] = op->getArg(1);
+    }
+    return llvm::any_of(sides, [](const clang::Expr *side) {
+      return side != nullptr && llvm::isa<clang::CallExpr>(side->IgnoreParenImpCasts());
+    });
+  });
+}
+
 // Whether the expression reads the size of a container other than queue, and not queue's.
 bool readsSizeOfAnother(const clang::Stmt *expr, const clang::ValueDecl *queue) {
   if (readsSizeOf(expr, queue)) {
@@ -353,7 +375,9 @@ bool UnboundedQueueCheck::cappedIn(const clang::FunctionDecl *function, const cl
     return callee != nullptr && draining != DrainingFunctions.end() &&
            draining->second.contains(callee->getCanonicalDecl());
   };
-  auto decides = [queue](const clang::Expr *condition) { return queue != nullptr && readsSizeOf(condition, queue); };
+  auto decides = [queue](const clang::Expr *condition) {
+    return queue != nullptr ? readsSizeOf(condition, queue) : comparesACallResult(condition);
+  };
   // history_.size() > 100 trims another queue: no cap on this one.
   auto ignores = [queue](const clang::Expr *condition) {
     return queue != nullptr && readsSizeOfAnother(condition, queue);

@@ -21,3 +21,24 @@ void serve_bounded() {
     jobs::submit(handle);
   }
 }
+
+// A project's own queue, known only through queue-push-functions.
+namespace mail {
+void enqueue(int message);        // appends to the outbox another thread sends from
+unsigned pending();               // how many messages wait in it
+} // namespace mail
+
+void relay_unbounded() {
+  for (;;) {
+    mail::enqueue(next_request());
+  }
+}
+
+void relay_capped() {
+  for (;;) {
+    int message = next_request();
+    if (mail::pending() < 1000) {
+      mail::enqueue(message);
+    }
+  }
+}

@@ -157,6 +157,14 @@ class ConfigurationTest(unittest.TestCase):
         findings = self.project.findings(files=["configured.cpp"])
         self.assertEqual([f["function"] for f in findings], ["serve_unbounded"])
 
+    def test_config_adds_a_queue_push_function(self):
+        self.assertEqual(self.project.findings("--checks=-*,spawnguard-unbounded-queue", files=["configured.cpp"]), [])
+        self.project.write(".spawnguard.yaml", "queue-push-functions: ['::mail::enqueue']\n")
+        findings = self.project.findings(files=["configured.cpp"])
+        self.assertEqual([(f["check"], f["function"], f["callee"], f["line"]) for f in findings],
+                         [("spawnguard-unbounded-queue", "relay_unbounded", "mail::enqueue",
+                           line_of(self.project.path("configured.cpp"), "void relay_unbounded(") + 2)])
+
     def test_config_file_option_overrides_the_one_found_upward(self):
         self.project.write(".spawnguard.yaml", "spawn-functions: ['::jobs::submit']\n")
         other = os.path.join(self.project.root, "other.yaml")

@@ -165,6 +165,14 @@ class CheckOptionsTest(unittest.TestCase):
                                        "  SpawnFunctions: '::jobs::other; ::jobs::submit;'\n"
                                        "  BoundFunctions: '::jobs::take_slot'\n"), {self.unbounded})
 
+    def test_a_configured_queue_push_function_is_reported(self):
+        self.project.write(".clang-tidy", "CheckOptions:\n  spawnguard-unbounded-queue.QueuePushFunctions: '::mail::enqueue'\n")
+        result = self.project.tidy(files=["configured.cpp"])
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        relay = line_of(self.project.path("configured.cpp"), "void relay_unbounded(") + 2
+        self.assertEqual({(line, check) for _, line, check in warnings(result.stdout)},
+                         {(relay, "spawnguard-unbounded-queue")})
+
     def test_dump_config_shows_the_options_as_configured(self):
         self.project.write(".clang-tidy", "CheckOptions:\n  spawnguard-unbounded-spawn.SpawnFunctions: '::jobs::submit'\n")
         result = self.project.tidy("--dump-config", files=["configured.cpp"])
