@@ -91,11 +91,43 @@ std::optional<Repetition> RepetitionAnalysis::repetitionOf(const clang::Expr *si
     if (!rearmed) {
       return std::nullopt;
     }
+    repetition.RearmedBy = repetition.RearmingHandler;
+    repetition.RearmedThrough = std::move(repetition.Rearms);
     repetition.RearmingHandler = nullptr; // what it calls on such a path repeats as a whole
     repetition.Rearms.clear();
   }
   repetition.Bounded = Bounds.boundedInFunction(function, site, work);
   return repetition;
+}
+
+// A handler that starts its operation again through another operation's
+// handler: the header read's handler starts the body read, whose handler
+// starts the next header read. The re-arms are the calls and operations in
+// the handler that lead back.
+void RepetitionAnalysis::seedThroughHandlers(const HandlerUse &use) {
+  Repetition repetition;
+  repetition.PerWhat = "completion of an operation its handler re-arms";
+  repetition.RearmingHandler = use.Handler;
+  for (size_t index : Facts.CallsFrom.lookup(use.Handler)) {
+    const CallEdge &edge = Facts.Calls[index];
+    if (edge.Callee == use.ArmedIn || Facts.reachesThroughHandlers(edge.Callee, use.ArmedIn)) {
+      repetition.Rearms.push_back(edge.Call);
+    }
+  }
+  for (const HandlerUse &next : Facts.Handlers) {
+    if (next.ArmedIn == use.Handler &&
+        (next.Handler == use.ArmedIn || Facts.reachesThroughHandlers(next.Handler, use.ArmedIn))) {
+      repetition.Rearms.push_back(next.Operation);
+    }
+  }
+  if (repetition.Rearms.empty()) {
+    return;
+  }
+  repetition.Steps.push_back({repetition.Rearms.front()->getExprLoc(),
+                              "the completion handler re-arms its operation here (through the handler of another "
+                              "operation, which starts '" + describeFunction(use.ArmedIn) + "' again)"});
+  repetition.Steps.push_back({use.Operation->getExprLoc(), "repeated by this operation's completion handler"});
+  Repeated[use.Handler] = std::move(repetition);
 }
 
 void RepetitionAnalysis::propagate() {
@@ -116,6 +148,7 @@ void RepetitionAnalysis::propagate() {
       continue;
     }
     if (!Facts.reaches(use.Handler, use.ArmedIn)) {
+      seedThroughHandlers(use);
       continue;
     }
     Repetition repetition;

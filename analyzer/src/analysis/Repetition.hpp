@@ -29,6 +29,11 @@ struct Repetition {
   // connection over and returns without re-arming runs once).
   const clang::FunctionDecl *RearmingHandler = nullptr;
   llvm::SmallVector<const clang::Expr *, 2> Rearms;
+  // The same, kept once the repetition has left the handler (what the handler
+  // calls repeats as a whole): whether it re-arms only while there is room is
+  // a question spawnguard-unbounded-queue asks (backpressure).
+  const clang::FunctionDecl *RearmedBy = nullptr;
+  llvm::SmallVector<const clang::Expr *, 2> RearmedThrough;
 };
 
 class RepetitionAnalysis {
@@ -51,6 +56,7 @@ public:
 
 private:
   void propagate();
+  void seedThroughHandlers(const HandlerUse &use);
   std::optional<Repetition> loopRepetition(const clang::Expr *site, const clang::FunctionDecl *function,
                                            const clang::FunctionDecl *work);
 

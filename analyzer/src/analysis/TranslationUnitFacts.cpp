@@ -473,4 +473,34 @@ bool TranslationUnitFacts::reaches(const clang::FunctionDecl *from, const clang:
   return firstCallTowards(from, to) != nullptr;
 }
 
+bool TranslationUnitFacts::reachesThroughHandlers(const clang::FunctionDecl *from,
+                                                  const clang::FunctionDecl *to) const {
+  llvm::DenseSet<const clang::FunctionDecl *> seen{from};
+  std::deque<const clang::FunctionDecl *> queue{from};
+  auto step = [&](const clang::FunctionDecl *next) {
+    if (next == to) {
+      return true;
+    }
+    if (seen.insert(next).second) {
+      queue.push_back(next);
+    }
+    return false;
+  };
+  while (!queue.empty()) {
+    const clang::FunctionDecl *current = queue.front();
+    queue.pop_front();
+    for (size_t index : CallsFrom.lookup(current)) {
+      if (step(Calls[index].Callee)) {
+        return true;
+      }
+    }
+    for (const HandlerUse &use : Handlers) {
+      if (use.ArmedIn == current && step(use.Handler)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 } // namespace spawnguard

@@ -90,6 +90,10 @@ public:
 
   // Whether from can reach to through plain calls in this translation unit.
   bool reaches(const clang::FunctionDecl *from, const clang::FunctionDecl *to) const;
+  // Whether from can reach to through calls and the completion handlers the
+  // functions on the way arm (a header handler starting the body read, whose
+  // handler starts the next header read).
+  bool reachesThroughHandlers(const clang::FunctionDecl *from, const clang::FunctionDecl *to) const;
   // The first call on a path from `from` towards `to`, for a note.
   const clang::Expr *firstCallTowards(const clang::FunctionDecl *from, const clang::FunctionDecl *to) const;
   // The last call on a shortest path from `from` to `to` (the call of `to` itself).

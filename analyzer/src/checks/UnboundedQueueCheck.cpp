@@ -212,6 +212,16 @@ bool comparesACallResult(const clang::Stmt *expr) {
   });
 }
 
+// Whether the expression asks whether the queue is empty: a push only into
+// an empty queue keeps at most one entry (if (q.empty()) q.push_back(beat)).
+bool readsEmptinessOf(const clang::Stmt *expr, const clang::ValueDecl *queue) {
+  return anyNode(expr, /*skipLambdas=*/false, [&](const clang::Stmt *node) {
+    const auto *member = llvm::dyn_cast<clang::CXXMemberCallExpr>(node);
+    const clang::CXXMethodDecl *method = member != nullptr ? member->getMethodDecl() : nullptr;
+    return method != nullptr && identifierOf(method) == "empty" && refersTo(member->getImplicitObjectArgument(), queue);
+  });
+}
+
 // Whether the expression reads the size of a container other than queue, and not queue's.
 bool readsSizeOfAnother(const clang::Stmt *expr, const clang::ValueDecl *queue) {
   if (readsSizeOf(expr, queue)) {
@@ -376,13 +386,24 @@ bool UnboundedQueueCheck::cappedIn(const clang::FunctionDecl *function, const cl
            draining->second.contains(callee->getCanonicalDecl());
   };
   auto decides = [queue](const clang::Expr *condition) {
-    return queue != nullptr ? readsSizeOf(condition, queue) : comparesACallResult(condition);
+    return queue != nullptr ? readsSizeOf(condition, queue) || readsEmptinessOf(condition, queue)
+                            : comparesACallResult(condition);
   };
   // history_.size() > 100 trims another queue: no cap on this one.
   auto ignores = [queue](const clang::Expr *condition) {
     return queue != nullptr && readsSizeOfAnother(condition, queue);
   };
   return Context.Analyses.paths().gatedOnAllPaths(function, target, {stops, decides, ignores});
+}
+
+// Backpressure: the handler whose re-arming repeats the push re-arms only
+// while the queue has room (if (queue_.size() < limit) do_read();), so the
+// producer stops reading until the consumer drains it.
+bool UnboundedQueueCheck::backpressured(const Repetition &repeated, const QueueCall &push) {
+  const clang::FunctionDecl *handler = repeated.RearmedBy;
+  return handler != nullptr && push.Queue != nullptr && !repeated.RearmedThrough.empty() &&
+         llvm::all_of(repeated.RearmedThrough,
+                      [&](const clang::Expr *rearm) { return cappedIn(handler, rearm, push.Queue); });
 }
 
 bool UnboundedQueueCheck::capped(const QueueCall &push) {
@@ -460,7 +481,7 @@ void UnboundedQueueCheck::finishTranslationUnit() {
       continue;
     }
     std::optional<Repetition> repeated = repetitionOf(push);
-    if (!repeated || boundedBefore(*repeated, push) || capped(push)) {
+    if (!repeated || boundedBefore(*repeated, push) || capped(push) || backpressured(*repeated, push)) {
       continue;
     }
     std::string queue = NameList::qualifiedName(push.Queue);

@@ -38,6 +38,7 @@ private:
   std::optional<Repetition> repetitionOf(const QueueCall &push);
   bool boundedBefore(const Repetition &repeated, const QueueCall &push);
   bool capped(const QueueCall &push);
+  bool backpressured(const Repetition &repeated, const QueueCall &push);
   bool cappedIn(const clang::FunctionDecl *function, const clang::Expr *target, const clang::ValueDecl *queue);
   void reportConfigured(const clang::CallExpr *call);
 
