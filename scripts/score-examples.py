@@ -20,7 +20,7 @@ import json
 import os
 import sys
 
-CHECKS = ("unbounded-spawn", "missing-deadline", "detached-thread")
+CHECKS = ("unbounded-spawn", "missing-deadline", "detached-thread", "unbounded-queue")
 
 
 def verdict_rows(path, repo):
