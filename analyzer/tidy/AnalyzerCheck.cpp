@@ -61,7 +61,7 @@ void AnalyzerCheck::onEndOfTranslationUnit() {
   RecogniserNames names = RecogniserNames::from(Configuration.Config);
   TranslationUnitFacts facts = TranslationUnitFacts::collect(*unit, names);
   TranslationUnitAnalyses analyses(*unit, names, facts, strict);
-  for (const PendingFinding &finding : runChecks({Name}, *unit, names, facts, analyses, strict)) {
+  for (const PendingFinding &finding : runChecks({Name}, *unit, Configuration.Config, names, facts, analyses, strict)) {
     report(finding);
   }
 }

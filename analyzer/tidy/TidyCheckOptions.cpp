@@ -1,6 +1,7 @@
 // Reading and checking the CheckOptions of the spawnguard checks.
 #include "TidyCheckOptions.hpp"
 
+#include "checks/CheckRegistry.hpp"
 #include "checks/DetachedThreadCheck.hpp"
 
 #include <clang/Basic/CharInfo.h>
@@ -22,7 +23,6 @@ constexpr ListOption ListOptions[] = {
     {"BoundedSpawnFunctions", &ConfigFile::BoundedSpawnFunctions},
     {"WaitFunctions", &ConfigFile::WaitFunctions},
     {"DeadlineFunctions", &ConfigFile::DeadlineFunctions},
-    {"QueuePushFunctions", &ConfigFile::QueuePushFunctions},
 };
 constexpr const char *StrictOption = "Strict";
 
@@ -54,6 +54,16 @@ std::string invalid(llvm::StringRef value, const std::string &option, const std:
   return "invalid value '" + value.str() + "' for option '" + option + "': " + why;
 }
 
+// The check's own list keys (CheckInfo::ListKeys), by clang-tidy option.
+const CheckListKey *ownListKey(llvm::StringRef check, llvm::StringRef option) {
+  const CheckInfo *info = findCheck(check);
+  if (info == nullptr) {
+    return nullptr;
+  }
+  auto found = llvm::find_if(info->ListKeys, [option](const CheckListKey &key) { return option == key.TidyOption; });
+  return found == info->ListKeys.end() ? nullptr : &*found;
+}
+
 } // namespace
 
 std::vector<std::string> optionNames(llvm::StringRef check) {
@@ -63,6 +73,11 @@ std::vector<std::string> optionNames(llvm::StringRef check) {
   std::vector<std::string> names;
   for (const ListOption &list : ListOptions) {
     names.emplace_back(list.Name);
+  }
+  if (const CheckInfo *info = findCheck(check)) {
+    for (const CheckListKey &key : info->ListKeys) {
+      names.emplace_back(key.TidyOption);
+    }
   }
   names.emplace_back(StrictOption);
   return names;
@@ -101,6 +116,9 @@ CheckConfiguration readCheckOptions(llvm::StringRef check, const clang::tidy::Cl
     }
     const ListOption *list =
         llvm::find_if(ListOptions, [&name](const ListOption &candidate) { return name == candidate.Name; });
+    const CheckListKey *own = ownListKey(check, name);
+    std::vector<std::string> &listed =
+        own != nullptr ? result.Config.CheckLists[own->Key] : result.Config.*(list->Names);
     llvm::SmallVector<llvm::StringRef, 8> entries;
     text.split(entries, ';', -1, false);
     for (llvm::StringRef each : entries) {
@@ -114,7 +132,7 @@ CheckConfiguration readCheckOptions(llvm::StringRef check, const clang::tidy::Cl
                                         "like '::ns::function', separated by ';')"));
         continue;
       }
-      (result.Config.*(list->Names)).push_back(qualified.str());
+      listed.push_back(qualified.str());
     }
   }
   return result;

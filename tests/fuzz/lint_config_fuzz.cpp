@@ -6,9 +6,14 @@
 
 #include <cstdlib>
 
+// A key of a check's own (CheckInfo::ListKeys), so those are fuzzed too.
+constexpr spawnguard::CheckListKey CheckKeys[] = {
+    {"queue-push-functions", "QueuePushFunctions", "a project's own queues"},
+};
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   llvm::StringRef text(reinterpret_cast<const char *>(data), size);
-  llvm::Expected<spawnguard::ConfigFile> config = spawnguard::parseConfigText(text, "fuzz/.spawnguard.yaml");
+  llvm::Expected<spawnguard::ConfigFile> config = spawnguard::parseConfigText(text, "fuzz/.spawnguard.yaml", CheckKeys);
   if (!config) {
     std::string message = llvm::toString(config.takeError());
     if (message.find("fuzz/.spawnguard.yaml") == std::string::npos) {

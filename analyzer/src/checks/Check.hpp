@@ -7,6 +7,7 @@
 
 #include "analysis/TranslationUnitAnalyses.hpp"
 #include "analysis/TranslationUnitFacts.hpp"
+#include "config/Config.hpp"
 #include "findings/Finding.hpp"
 #include "recognisers/RecogniserNames.hpp"
 #include "summary/GlobalCallGraph.hpp"
@@ -39,6 +40,7 @@ struct PendingFinding {
 // What a check may read in one translation unit, and where its findings go.
 struct CheckContext {
   clang::ASTContext &AST;
+  const ConfigFile &Config; // a check's own keys: Config.checkList(key)
   const RecogniserNames &Names;
   const TranslationUnitFacts &Facts;
   TranslationUnitAnalyses &Analyses; // shared with the other checks and the summary

@@ -39,6 +39,14 @@ const std::vector<CheckInfo> &allChecks() {
   return checks;
 }
 
+std::vector<CheckListKey> checkListKeys() {
+  std::vector<CheckListKey> keys;
+  for (const CheckInfo &info : allChecks()) {
+    keys.insert(keys.end(), info.ListKeys.begin(), info.ListKeys.end());
+  }
+  return keys;
+}
+
 const CheckInfo *findCheck(llvm::StringRef name) {
   for (const CheckInfo &info : allChecks()) {
     if (name == info.Name) {
@@ -106,9 +114,10 @@ std::vector<std::unique_ptr<Check>> createChecks(const std::vector<std::string> 
 }
 
 std::vector<PendingFinding> runChecks(const std::vector<std::string> &names, clang::ASTContext &context,
-                                      const RecogniserNames &recognised, const TranslationUnitFacts &facts,
-                                      TranslationUnitAnalyses &analyses, bool strict) {
-  CheckContext checkContext{context, recognised, facts, analyses, strict, {}};
+                                      const ConfigFile &config, const RecogniserNames &recognised,
+                                      const TranslationUnitFacts &facts, TranslationUnitAnalyses &analyses,
+                                      bool strict) {
+  CheckContext checkContext{context, config, recognised, facts, analyses, strict, {}};
   std::vector<std::unique_ptr<Check>> checks = createChecks(names, checkContext);
   clang::ast_matchers::MatchFinder finder;
   for (const std::unique_ptr<Check> &check : checks) {

@@ -6,6 +6,7 @@
 
 #include "checks/Check.hpp"
 
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,10 +27,12 @@ struct CheckInfo {
   std::vector<WeaknessTag> Weaknesses;
   std::unique_ptr<Check> (*Create)(CheckContext &);
   CrossUnitReporter ReportAcrossUnits = nullptr; // none: the check decides everything inside one unit
+  std::vector<CheckListKey> ListKeys{};           // the configuration keys of its own
 };
 
 // One row of the table: CheckClass::Name, its factory, and its
-// reportAcrossUnits when it has one.
+// reportAcrossUnits and ListKeys (configuration keys of its own) when it has
+// them.
 template <typename CheckClass>
 CheckInfo registerCheck(const char *description, std::vector<WeaknessTag> weaknesses) {
   CheckInfo info{CheckClass::Name, description, std::move(weaknesses),
@@ -37,10 +40,16 @@ CheckInfo registerCheck(const char *description, std::vector<WeaknessTag> weakne
   if constexpr (requires { &CheckClass::reportAcrossUnits; }) {
     info.ReportAcrossUnits = &CheckClass::reportAcrossUnits;
   }
+  if constexpr (requires { CheckClass::ListKeys; }) {
+    info.ListKeys.assign(std::begin(CheckClass::ListKeys), std::end(CheckClass::ListKeys));
+  }
   return info;
 }
 
 const std::vector<CheckInfo> &allChecks();
+
+// Every check's own configuration keys, for the configuration reader.
+std::vector<CheckListKey> checkListKeys();
 
 // The row of a check, or nullptr.
 const CheckInfo *findCheck(llvm::StringRef name);
@@ -59,8 +68,9 @@ std::vector<std::unique_ptr<Check>> createChecks(const std::vector<std::string> 
 // findings before suppression. Both drivers run checks through this:
 // spawnguard-lint and the clang-tidy plugin (analyzer/tidy/).
 std::vector<PendingFinding> runChecks(const std::vector<std::string> &names, clang::ASTContext &context,
-                                      const RecogniserNames &recognised, const TranslationUnitFacts &facts,
-                                      TranslationUnitAnalyses &analyses, bool strict);
+                                      const ConfigFile &config, const RecogniserNames &recognised,
+                                      const TranslationUnitFacts &facts, TranslationUnitAnalyses &analyses,
+                                      bool strict);
 
 // The cross-unit half of every check, over the summaries of a whole program:
 // the findings only the joined view shows (each unit's summary says which

@@ -295,6 +295,10 @@ constexpr const char *CapItNote =
 
 } // namespace
 
+UnboundedQueueCheck::UnboundedQueueCheck(CheckContext &context) : Check(context) {
+  PushFunctions.addAll(context.Config.checkList(ListKeys[0].Key));
+}
+
 void UnboundedQueueCheck::registerMatchers(MatchFinder &finder) {
   finder.addMatcher(cxxMemberCallExpr(callee(cxxMethodDecl(hasAnyName(
                                           "push_back", "push_front", "emplace_back", "emplace_front", "push",
@@ -306,7 +310,7 @@ void UnboundedQueueCheck::registerMatchers(MatchFinder &finder) {
   finder.addMatcher(cxxOperatorCallExpr(hasOverloadedOperatorName("[]"), unless(isExpansionInSystemHeader()))
                         .bind("call"),
                     this);
-  finder.addMatcher(callExpr(callee(functionDecl(matchers::isListedIn(&Context.Names.QueuePushFunctions))),
+  finder.addMatcher(callExpr(callee(functionDecl(matchers::isListedIn(&PushFunctions))),
                              unless(isExpansionInSystemHeader()))
                         .bind("configured"),
                     this);
@@ -440,7 +444,7 @@ void UnboundedQueueCheck::reportConfigured(const clang::CallExpr *call) {
   PendingFinding finding;
   finding.Check = Name;
   finding.Location = calleeNameLocation(call);
-  finding.Message = "unbounded queue: '" + callee + "' (configured in queue-push-functions) queues once per " +
+  finding.Message = "unbounded queue: '" + callee + "' (configured in " + std::string(ListKeys[0].Key) + ") queues once per " +
                     repeated->PerWhat + " and nothing caps its size";
   for (const WitnessStep &step : repeated->Steps) {
     finding.Notes.push_back({step.Location, step.Note});

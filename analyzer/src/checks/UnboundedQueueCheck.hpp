@@ -28,7 +28,12 @@ struct QueueCall {
 class UnboundedQueueCheck : public Check {
 public:
   static constexpr const char *Name = "spawnguard-unbounded-queue";
-  using Check::Check;
+  // A project's own queues, by their push functions: none is built in.
+  static constexpr CheckListKey ListKeys[] = {
+      {"queue-push-functions", "QueuePushFunctions",
+       "a project's own queues: calls that push onto one (the standard containers need none)"},
+  };
+  explicit UnboundedQueueCheck(CheckContext &context);
   void registerMatchers(clang::ast_matchers::MatchFinder &finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &result) override;
   void finishTranslationUnit() override;
@@ -42,6 +47,7 @@ private:
   bool cappedIn(const clang::FunctionDecl *function, const clang::Expr *target, const clang::ValueDecl *queue);
   void reportConfigured(const clang::CallExpr *call);
 
+  NameList PushFunctions; // the configuration's queue-push-functions
   std::vector<QueueCall> Calls;
   std::vector<const clang::CallExpr *> ConfiguredPushes; // calls to the configuration's queue-push-functions
   // The functions that drain each queue (canonical).

@@ -2,6 +2,7 @@
 // applies to a source file.
 #include "config/Config.hpp"
 
+#include <llvm/ADT/STLExtras.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/GlobPattern.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -36,11 +37,18 @@ template <> struct MappingTraits<spawnguard::ConfigFile> {
     io.mapOptional("bounded-spawn-functions", config.BoundedSpawnFunctions);
     io.mapOptional("wait-functions", config.WaitFunctions);
     io.mapOptional("deadline-functions", config.DeadlineFunctions);
-    io.mapOptional("queue-push-functions", config.QueuePushFunctions);
     io.mapOptional("strict", config.Strict);
     io.mapOptional("skip-paths", config.SkipPaths);
     io.mapOptional("fix-spawn-through", config.FixSpawnThrough);
     io.mapOptional("fix-deadline-seconds", config.FixDeadlineSeconds);
+    // The checks' own keys, handed over as the input's context.
+    for (const spawnguard::CheckListKey &key : *static_cast<const llvm::ArrayRef<spawnguard::CheckListKey> *>(io.getContext())) {
+      std::vector<std::string> names;
+      io.mapOptional(key.Key, names);
+      if (!names.empty()) {
+        config.CheckLists[key.Key] = std::move(names);
+      }
+    }
   }
 };
 } // namespace llvm::yaml
@@ -49,9 +57,17 @@ namespace spawnguard {
 namespace {
 
 constexpr const char *ConfigFileName = ".spawnguard.yaml";
-constexpr const char *KnownKeys = "checks, spawn-functions, bound-functions, bounded-spawn-functions, "
-                                  "wait-functions, deadline-functions, queue-push-functions, strict, skip-paths, fix-spawn-through, "
-                                  "fix-deadline-seconds";
+constexpr const char *CommonKeys = "checks, spawn-functions, bound-functions, bounded-spawn-functions, "
+                                   "wait-functions, deadline-functions, strict, skip-paths, fix-spawn-through, "
+                                   "fix-deadline-seconds";
+
+std::string knownKeys(llvm::ArrayRef<CheckListKey> checkKeys) {
+  std::string keys = CommonKeys;
+  for (const CheckListKey &key : checkKeys) {
+    keys += std::string(", ") + key.Key;
+  }
+  return keys;
+}
 
 // The first diagnostic YAML I/O reports, kept to build one clear error.
 struct FirstYamlError {
@@ -113,7 +129,8 @@ const char *kindName(const llvm::yaml::Node *node) {
 // line and column and with its key.
 class ConfigShapeCheck {
 public:
-  ConfigShapeCheck(llvm::StringRef text, llvm::StringRef path) : Text(text), Path(path) {
+  ConfigShapeCheck(llvm::StringRef text, llvm::StringRef path, llvm::ArrayRef<CheckListKey> checkKeys)
+      : Text(text), Path(path), CheckKeys(checkKeys) {
     Sources.setDiagHandler([](const llvm::SMDiagnostic &, void *) {}, nullptr); // YAML I/O reports syntax errors
   }
 
@@ -185,8 +202,9 @@ private:
     }
   }
 
-  static bool isListKey(llvm::StringRef key) {
-    return key == "checks" || key == "skip-paths" || key.ends_with("-functions");
+  bool isListKey(llvm::StringRef key) const {
+    return key == "checks" || key == "skip-paths" || key.ends_with("-functions") ||
+           llvm::any_of(CheckKeys, [key](const CheckListKey &own) { return key == own.Key; });
   }
 
   void checkList(const std::string &key, llvm::yaml::Node *value) {
@@ -228,20 +246,22 @@ private:
 
   llvm::StringRef Text;
   llvm::StringRef Path;
+  llvm::ArrayRef<CheckListKey> CheckKeys;
   llvm::SourceMgr Sources;
   std::optional<std::string> Problem;
 };
 
 } // namespace
 
-llvm::Expected<ConfigFile> parseConfigText(llvm::StringRef text, llvm::StringRef path) {
+llvm::Expected<ConfigFile> parseConfigText(llvm::StringRef text, llvm::StringRef path,
+                                           llvm::ArrayRef<CheckListKey> checkKeys) {
   ConfigFile config;
   config.Path = path.str();
-  if (std::optional<std::string> problem = ConfigShapeCheck(text, path).firstProblem()) {
+  if (std::optional<std::string> problem = ConfigShapeCheck(text, path, checkKeys).firstProblem()) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), *problem);
   }
   FirstYamlError first;
-  llvm::yaml::Input input(llvm::MemoryBufferRef(text, path), nullptr, keepFirstError, &first);
+  llvm::yaml::Input input(llvm::MemoryBufferRef(text, path), &checkKeys, keepFirstError, &first);
   input >> config;
   if (!input.error() && !first.Seen) {
     for (const std::string &glob : config.SkipPaths) {
@@ -262,7 +282,7 @@ llvm::Expected<ConfigFile> parseConfigText(llvm::StringRef text, llvm::StringRef
   os << path << ":" << diagnostic.getLineNo() << ":" << (diagnostic.getColumnNo() + 1) << ": ";
   llvm::StringRef what = diagnostic.getMessage();
   if (what.starts_with("unknown key")) {
-    os << what << " (known keys: " << KnownKeys << ")";
+    os << what << " (known keys: " << knownKeys(checkKeys) << ")";
   } else {
     std::string key = keyAt(text, diagnostic.getLineNo());
     os << "bad value for key '" << key << "': " << what;
@@ -288,17 +308,17 @@ bool ConfigFile::skips(llvm::StringRef relativePath) const {
   return false;
 }
 
-llvm::Expected<ConfigFile> parseConfigFile(llvm::StringRef path) {
+llvm::Expected<ConfigFile> parseConfigFile(llvm::StringRef path, llvm::ArrayRef<CheckListKey> checkKeys) {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer) {
     return llvm::createStringError(buffer.getError(), "cannot read configuration file '%s': %s",
                                    path.str().c_str(), buffer.getError().message().c_str());
   }
-  return parseConfigText((*buffer)->getBuffer(), path);
+  return parseConfigText((*buffer)->getBuffer(), path, checkKeys);
 }
 
-ConfigLocator::ConfigLocator(std::string explicitConfigFile)
-    : ExplicitConfigFile(std::move(explicitConfigFile)) {}
+ConfigLocator::ConfigLocator(std::string explicitConfigFile, std::vector<CheckListKey> checkKeys)
+    : ExplicitConfigFile(std::move(explicitConfigFile)), CheckKeys(std::move(checkKeys)) {}
 
 llvm::Expected<std::shared_ptr<const ConfigFile>> ConfigLocator::load(const std::string &path) {
   if (auto known = ByPath.find(path); known != ByPath.end()) {
@@ -308,7 +328,7 @@ llvm::Expected<std::shared_ptr<const ConfigFile>> ConfigLocator::load(const std:
   if (path.empty()) {
     config = std::make_shared<const ConfigFile>();
   } else {
-    llvm::Expected<ConfigFile> parsed = parseConfigFile(path);
+    llvm::Expected<ConfigFile> parsed = parseConfigFile(path, CheckKeys);
     if (!parsed) {
       return parsed.takeError();
     }

@@ -2,6 +2,7 @@
 // found upward from each file like .clang-tidy, read with LLVM's YAML I/O.
 #pragma once
 
+#include <llvm/ADT/ArrayRef.h>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/GlobPattern.h>
 
@@ -22,6 +23,16 @@ struct DeadlineFixSeconds {
   unsigned Value = 30;
 };
 
+// A list key a check declares for itself, in its own class (ListKeys), so a
+// check with a key of its own touches no other file: the .spawnguard.yaml
+// key, the clang-tidy option that gives the same list, and what it lists.
+// The reader is handed every check's keys (CheckRegistry's checkListKeys).
+struct CheckListKey {
+  const char *Key;        // "queue-push-functions"
+  const char *TidyOption; // "QueuePushFunctions"
+  const char *Lists;      // "a project's own queues: calls that push onto one"
+};
+
 // One configuration file as written. Every key is optional.
 struct ConfigFile {
   std::string Path; // where it was read from ("" for the built-in default)
@@ -32,7 +43,6 @@ struct ConfigFile {
   std::vector<std::string> BoundedSpawnFunctions;
   std::vector<std::string> WaitFunctions;
   std::vector<std::string> DeadlineFunctions;
-  std::vector<std::string> QueuePushFunctions; // a project's own queues: calls that push onto one
   std::optional<bool> Strict;
   // Globs over repo-relative paths: files there are neither linted nor
   // reported. Compiled when the file is parsed (a bad glob is an error naming
@@ -42,21 +52,33 @@ struct ConfigFile {
   // Fix-its (docs/fixes.md).
   SpawnFixTarget FixSpawnThrough = SpawnFixTarget::None;
   DeadlineFixSeconds FixDeadlineSeconds;
+  // The lists of the keys checks declare, by key (absent: not written).
+  std::map<std::string, std::vector<std::string>, std::less<>> CheckLists;
+
+  // The names written under a check's own key; none when it is absent.
+  // Inline: the clang-tidy plugin reads it and links no Config.cpp.
+  const std::vector<std::string> &checkList(llvm::StringRef key) const {
+    static const std::vector<std::string> none;
+    auto found = CheckLists.find(key);
+    return found == CheckLists.end() ? none : found->second;
+  }
 
   // Whether a repo-relative path matches a skip-paths glob (or starts with one
   // written as a folder prefix, "third_party/").
   bool skips(llvm::StringRef relativePath) const;
 };
 
-// Parses a configuration file. The error names the file, line, column and key.
-llvm::Expected<ConfigFile> parseConfigFile(llvm::StringRef path);
-llvm::Expected<ConfigFile> parseConfigText(llvm::StringRef text, llvm::StringRef path);
+// Parses a configuration file whose keys are the common ones plus checkKeys.
+// The error names the file, line, column and key.
+llvm::Expected<ConfigFile> parseConfigFile(llvm::StringRef path, llvm::ArrayRef<CheckListKey> checkKeys);
+llvm::Expected<ConfigFile> parseConfigText(llvm::StringRef text, llvm::StringRef path,
+                                           llvm::ArrayRef<CheckListKey> checkKeys);
 
 // Finds and caches the configuration that applies to each source file:
 // --config-file when given, else the nearest .spawnguard.yaml above the file.
 class ConfigLocator {
 public:
-  explicit ConfigLocator(std::string explicitConfigFile);
+  ConfigLocator(std::string explicitConfigFile, std::vector<CheckListKey> checkKeys);
   // The configuration for a file; a parse error is returned once per file.
   llvm::Expected<std::shared_ptr<const ConfigFile>> configFor(llvm::StringRef sourceFile);
 
@@ -64,6 +86,7 @@ private:
   llvm::Expected<std::shared_ptr<const ConfigFile>> load(const std::string &path);
 
   std::string ExplicitConfigFile;
+  std::vector<CheckListKey> CheckKeys;
   std::map<std::string, std::shared_ptr<const ConfigFile>> ByPath;
   std::map<std::string, std::string> ConfigPathOfDirectory;
 };

@@ -279,6 +279,10 @@ std::optional<int> parseCommandLine(int argc, const char **argv) {
   if (options::ListChecks) {
     for (const CheckInfo &check : allChecks()) {
       llvm::outs() << check.Name << "\n    " << check.Description << "\n";
+      for (const CheckListKey &key : check.ListKeys) {
+        llvm::outs() << "    configured by " << key.Key << " (clang-tidy option " << key.TidyOption << "): " << key.Lists
+                     << "\n";
+      }
     }
     return NoFindings;
   }
@@ -334,7 +338,7 @@ int planRun(LintPlan &plan) {
   if (files.empty()) {
     files = plan.Database->getAllFiles();
   }
-  ConfigLocator configs(options::ConfigFile);
+  ConfigLocator configs(options::ConfigFile, checkListKeys());
   for (const std::string &file : files) {
     llvm::SmallString<256> absolute(file);
     llvm::sys::fs::make_absolute(absolute);

@@ -15,14 +15,12 @@ RecogniserNames RecogniserNames::from(const ConfigFile &config) {
       NameList(defaults::GuardedSpawnFunctions),
       NameList(defaults::DetachFunctions),     NameList(defaults::WaitFunctions),
       NameList(defaults::DeadlineFunctions),
-      NameList(),
   };
   names.SpawnFunctions.addAll(config.SpawnFunctions);
   names.BoundFunctions.addAll(config.BoundFunctions);
   names.BoundedSpawnFunctions.addAll(config.BoundedSpawnFunctions);
   names.WaitFunctions.addAll(config.WaitFunctions);
   names.DeadlineFunctions.addAll(config.DeadlineFunctions);
-  names.QueuePushFunctions.addAll(config.QueuePushFunctions);
   return names;
 }
 

@@ -21,7 +21,6 @@ struct RecogniserNames {
   NameList DetachFunctions;
   NameList WaitFunctions;
   NameList DeadlineFunctions;
-  NameList QueuePushFunctions; // configured only: none is built in
 
   static RecogniserNames from(const ConfigFile &config);
 };

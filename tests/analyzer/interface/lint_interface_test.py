@@ -165,6 +165,22 @@ class ConfigurationTest(unittest.TestCase):
                          [("spawnguard-unbounded-queue", "relay_unbounded", "mail::enqueue",
                            line_of(self.project.path("configured.cpp"), "void relay_unbounded(") + 2)])
 
+    def test_a_checks_own_key_is_checked_like_the_common_ones(self):
+        # Misspelt: unknown, and the known keys include the check's own.
+        self.project.write(".spawnguard.yaml", "queue-push-function: ['::mail::enqueue']\n")
+        result = self.project.lint(files=["configured.cpp"])
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertRegex(result.stderr, r"\.spawnguard\.yaml:1:1: unknown key 'queue-push-function' "
+                                        r"\(known keys: .*, queue-push-functions\)")
+        # Its value is shape-checked: a single value, and an empty name.
+        for text, column, problem in (("queue-push-functions: '::mail::enqueue'\n", 23, "found a single value"),
+                                      ("queue-push-functions: ['']\n", 24, "an empty name")):
+            self.project.write(".spawnguard.yaml", text)
+            result = self.project.lint(files=["configured.cpp"])
+            self.assertEqual(result.returncode, 2, result.stderr)
+            self.assertIn(f".spawnguard.yaml:1:{column}: bad value for key 'queue-push-functions': {problem}",
+                          result.stderr)
+
     def test_config_file_option_overrides_the_one_found_upward(self):
         self.project.write(".spawnguard.yaml", "spawn-functions: ['::jobs::submit']\n")
         other = os.path.join(self.project.root, "other.yaml")
@@ -302,6 +318,9 @@ class SelectionTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0)
         self.assertIn("spawnguard-unbounded-spawn", result.stdout)
         self.assertIn("spawnguard-detached-thread", result.stdout)
+        # A check's own configuration key is listed under it.
+        self.assertRegex(result.stdout, r"spawnguard-unbounded-queue\n.*\n    configured by queue-push-functions "
+                                        r"\(clang-tidy option QueuePushFunctions\)")
 
 
 class MissingDeadlineTest(unittest.TestCase):

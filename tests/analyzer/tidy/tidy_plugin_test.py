@@ -202,7 +202,19 @@ class BadOptionsTest(unittest.TestCase):
     def test_an_unknown_option_is_named_with_the_options_the_check_takes(self):
         self.fails("CheckOptions:\n  spawnguard-unbounded-spawn.SpawnFunction: '::jobs::submit'\n",
                    "unknown option 'spawnguard-unbounded-spawn.SpawnFunction' (spawnguard-unbounded-spawn takes "
-                   "SpawnFunctions, BoundFunctions, BoundedSpawnFunctions, WaitFunctions, DeadlineFunctions, QueuePushFunctions, Strict)")
+                   "SpawnFunctions, BoundFunctions, BoundedSpawnFunctions, WaitFunctions, DeadlineFunctions, Strict)")
+
+    def test_a_checks_own_option_belongs_to_that_check_only(self):
+        # QueuePushFunctions is spawnguard-unbounded-queue's (its ListKeys):
+        # listed among what it takes, unknown to the other checks.
+        self.fails("CheckOptions:\n  spawnguard-unbounded-queue.QueuePushFunction: '::mail::enqueue'\n",
+                   "unknown option 'spawnguard-unbounded-queue.QueuePushFunction' (spawnguard-unbounded-queue takes "
+                   "SpawnFunctions, BoundFunctions, BoundedSpawnFunctions, WaitFunctions, DeadlineFunctions, "
+                   "QueuePushFunctions, Strict)")
+        self.fails("CheckOptions:\n  spawnguard-unbounded-spawn.QueuePushFunctions: '::mail::enqueue'\n",
+                   "unknown option 'spawnguard-unbounded-spawn.QueuePushFunctions'")
+        self.fails("CheckOptions:\n  spawnguard-unbounded-queue.QueuePushFunctions: 'mail::enqueue()'\n",
+                   "invalid value 'mail::enqueue()' for option 'spawnguard-unbounded-queue.QueuePushFunctions'")
 
     def test_an_option_of_a_check_that_takes_none_is_unknown(self):
         self.fails("CheckOptions:\n  spawnguard-detached-thread.SpawnFunctions: '::jobs::submit'\n",
