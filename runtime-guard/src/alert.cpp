@@ -184,6 +184,22 @@ std::string format_sampler_start_json(const SamplerStart &start) {
                      detail::json_quote(start.note));
 }
 
+std::string format_sample_problems_line(const SampleProblems &change) {
+  if (change.problems.empty()) {
+    return fmt::format("spawnguard: memory sample complete again (was: [{}])",
+                       joined_reasons(change.previous, "; "));
+  }
+  return fmt::format("spawnguard: memory sample incomplete: [{}]",
+                     joined_reasons(change.problems, "; "));
+}
+
+std::string format_sample_problems_json(const SampleProblems &change) {
+  const auto unix_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(change.at.time_since_epoch()).count();
+  return fmt::format("{{\"time_unix_ms\":{},\"sample_problems\":{},\"previous\":{}}}", unix_ms,
+                     json_strings(change.problems), json_strings(change.previous));
+}
+
 namespace {
 
 struct LineFormats {
@@ -192,6 +208,7 @@ struct LineFormats {
   std::string (*overload)(const OverloadChange &);
   std::string (*cancellation)(const Cancellation &);
   std::string (*sampler)(const SamplerStart &);
+  std::string (*sample_problems)(const SampleProblems &);
 };
 
 class LineSink : public AlertSink {
@@ -206,6 +223,9 @@ public:
     write(formats_.cancellation(cancellation));
   }
   void sampler_started(const SamplerStart &start) override { write(formats_.sampler(start)); }
+  void sample_problems_changed(const SampleProblems &change) override {
+    write(formats_.sample_problems(change));
+  }
 
 private:
   void write(const std::string &line) {
@@ -235,14 +255,14 @@ std::shared_ptr<AlertSink> make_log_sink(std::FILE *out) {
   return std::make_shared<LineSink>(
       out, LineFormats{&format_alert_line, &format_limit_change_line,
                                          &format_overload_line, &format_cancellation_line,
-                                         &format_sampler_start_line});
+                                         &format_sampler_start_line, &format_sample_problems_line});
 }
 
 std::shared_ptr<AlertSink> make_json_lines_sink(std::FILE *out) {
   return std::make_shared<LineSink>(
       out, LineFormats{&format_alert_json, &format_limit_change_json,
                                          &format_overload_json, &format_cancellation_json,
-                                         &format_sampler_start_json});
+                                         &format_sampler_start_json, &format_sample_problems_json});
 }
 
 std::shared_ptr<AlertSink> make_callback_sink(std::function<void(const Alert &)> callback) {

@@ -377,6 +377,14 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
   alert.top_by_growth = detail::top_sites(std::move(digests), &SiteDigest::growth);
   s.last_state = alert;
   s.last_reading = reading;
+  if (reading.problems != s.reported_problems) {
+    const SampleProblems change{std::chrono::system_clock::now(), reading.problems,
+                                s.reported_problems};
+    s.reported_problems = reading.problems;
+    for (const auto &sink : s.sinks) {
+      sink->sample_problems_changed(change);
+    }
+  }
   for (const auto &change : limit_changes) {
     for (const auto &sink : s.sinks) {
       sink->limit_changed(change);

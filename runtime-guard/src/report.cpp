@@ -159,6 +159,12 @@ std::string Guard::prometheus_text() const {
     gauge("spawnguard_memory_rss_bytes", "Resident set size of the process.",
           std::to_string(reading->rss_bytes));
   }
+  if (reading) {
+    gauge("spawnguard_memory_sample_problems",
+          "What the last memory sample could not read (a file gone, unreadable or malformed); "
+          "the log names each.",
+          std::to_string(reading->problems.size()));
+  }
   if (reading && reading->pressure_some_avg10) {
     out += "# HELP spawnguard_memory_pressure_avg10 Memory PSI: percent of the last 10 s stalled.\n"
            "# TYPE spawnguard_memory_pressure_avg10 gauge\n";

@@ -15,6 +15,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <string>
+#include <vector>
 
 namespace spawnguard {
 namespace {
@@ -105,6 +108,65 @@ TEST_F(CgroupFaults, VanishedCgroupFilesAreNamedAndTheSamplerKeepsRunning) {
   const MemoryReading back = sampled();
   EXPECT_EQ(back.limit_bytes, 1024 * MiB);
   EXPECT_TRUE(back.problems.empty()) << back.problems.front();
+}
+
+// What the sinks hear of the sampler's problems.
+class ProblemRecorder : public AlertSink {
+public:
+  void publish(const Alert &) override {}
+  void sample_problems_changed(const SampleProblems &change) override {
+    std::lock_guard lock(mutex_);
+    changes_.push_back(change);
+  }
+  std::vector<SampleProblems> changes() {
+    std::lock_guard lock(mutex_);
+    return changes_;
+  }
+
+private:
+  std::mutex mutex_;
+  std::vector<SampleProblems> changes_;
+};
+
+std::string metric_line(const std::string &text, const std::string &name) {
+  for (std::size_t at = text.find(name + " "); at != std::string::npos; at = text.find(name + " ", at + 1)) {
+    if (at == 0 || text[at - 1] == '\n') {
+      return text.substr(at, text.find('\n', at) - at);
+    }
+  }
+  return "";
+}
+
+TEST_F(CgroupFaults, LostFiguresAreLoggedOnceAndExportedUntilTheyReturn) {
+  auto recorder = std::make_shared<ProblemRecorder>();
+  guard_->add_sink(recorder);
+  sampled();
+  EXPECT_TRUE(recorder->changes().empty()) << format_sample_problems_line(recorder->changes().front());
+  EXPECT_EQ(metric_line(guard_->prometheus_text(), "spawnguard_memory_sample_problems"),
+            "spawnguard_memory_sample_problems 0");
+
+  fs::remove(cgroup_dir() / "memory.max");
+  sampled();
+  sampled(); // several samples with the file gone: one report
+  const std::string gone = "cannot read " + (cgroup_dir() / "memory.max").string();
+  auto changes = recorder->changes();
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(format_sample_problems_line(changes[0]),
+            "spawnguard: memory sample incomplete: [" + gone + "]");
+  EXPECT_EQ(metric_line(guard_->prometheus_text(), "spawnguard_memory_sample_problems"),
+            "spawnguard_memory_sample_problems 1");
+  EXPECT_NE(format_sample_problems_json(changes[0]).find("\"sample_problems\":[\"" + gone + "\"]"),
+            std::string::npos)
+      << format_sample_problems_json(changes[0]);
+
+  write(cgroup_dir() / "memory.max", "1073741824\n");
+  sampled();
+  changes = recorder->changes();
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(format_sample_problems_line(changes[1]),
+            "spawnguard: memory sample complete again (was: [" + gone + "])");
+  EXPECT_EQ(metric_line(guard_->prometheus_text(), "spawnguard_memory_sample_problems"),
+            "spawnguard_memory_sample_problems 0");
 }
 
 TEST_F(CgroupFaults, TheWholeCgroupFolderGoneIsNamedAndTheSamplerKeepsRunning) {

@@ -118,6 +118,20 @@ struct SamplerStart {
 std::string format_sampler_start_line(const SamplerStart &start);
 std::string format_sampler_start_json(const SamplerStart &start);
 
+// What the memory sampler could not read changed: a file vanished or turned
+// unreadable or malformed (problems), or everything reads again (problems
+// empty). The reading goes on without the lost figures.
+struct SampleProblems {
+  std::chrono::system_clock::time_point at;
+  std::vector<std::string> problems{}; // now; empty when the sample is whole again
+  std::vector<std::string> previous{}; // at the previous report
+};
+
+// "spawnguard: memory sample incomplete: [cannot read /sys/.../memory.max]" or
+// "spawnguard: memory sample complete again (was: [cannot read ...])"
+std::string format_sample_problems_line(const SampleProblems &change);
+std::string format_sample_problems_json(const SampleProblems &change);
+
 class AlertSink {
 public:
   virtual ~AlertSink() = default;
@@ -129,6 +143,8 @@ public:
   virtual void tasks_cancelled(const Cancellation & /*cancellation*/) {}
   // Once when the sampler starts: whether a PSI trigger wakes it, or why not.
   virtual void sampler_started(const SamplerStart & /*start*/) {}
+  // When the sampler's problems change (not every sample).
+  virtual void sample_problems_changed(const SampleProblems & /*change*/) {}
 };
 
 // The alert line to `out` (stderr by default), one per level change.
