@@ -4,6 +4,7 @@
 
 #include "analysis/SessionStarts.hpp"
 #include "ast/AstNavigation.hpp"
+#include "recognisers/DefaultNames.hpp"
 
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/ExprCXX.h>
@@ -167,11 +168,17 @@ public:
       recordMemberCall(call);
     }
     bool asyncOperation = isAsyncOperation(callee);
+    bool callsItsCallable = callee != nullptr && CallingAlgorithms.contains(callee);
     for (const clang::Expr *argument : call->arguments()) {
       const clang::Expr *written = argument->IgnoreUnlessSpelledInSource();
       if (const auto *lambda = llvm::dyn_cast<clang::LambdaExpr>(written); lambda && !asyncOperation &&
                                                                              !NotCalls.contains(lambda)) {
         addEdge(lambda->getCallOperator(), call); // a callback the callee runs
+      }
+      if (callsItsCallable && !NotCalls.contains(written)) {
+        if (const clang::FunctionDecl *bound = boundFunction(written)) {
+          addEdge(bound, call); // std::for_each(b, e, bind(&participant::deliver, _1, msg))
+        }
       }
       if (asyncOperation) {
         if (const clang::FunctionDecl *handler = handlerIn(argument)) {
@@ -309,6 +316,28 @@ private:
     Facts.Awaited.insert(stripped);
   }
 
+  // The user function an algorithm's callable argument calls: f, &f, or the
+  // function bound into a binder's result (bind(&C::m, _1, x), mem_fn(&C::m)).
+  const clang::FunctionDecl *boundFunction(const clang::Expr *written) const {
+    if (const auto *binder = llvm::dyn_cast<clang::CallExpr>(written)) {
+      const clang::FunctionDecl *callee = binder->getDirectCallee();
+      if (callee == nullptr || binder->getNumArgs() == 0 || !Binders.contains(callee)) {
+        return nullptr;
+      }
+      written = binder->getArg(0)->IgnoreUnlessSpelledInSource();
+    }
+    if (const auto *address = llvm::dyn_cast<clang::UnaryOperator>(written);
+        address != nullptr && address->getOpcode() == clang::UO_AddrOf) {
+      written = address->getSubExpr()->IgnoreUnlessSpelledInSource();
+    }
+    const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(written);
+    const auto *function = ref == nullptr ? nullptr : llvm::dyn_cast<clang::FunctionDecl>(ref->getDecl());
+    if (function == nullptr || inSystemHeader(Sources, function->getLocation())) {
+      return nullptr;
+    }
+    return function;
+  }
+
   // The completion handler an argument names: a lambda, a function, or
   // &Class::method inside bind / bind_front_handler.
   const clang::FunctionDecl *handlerIn(const clang::Expr *argument) const {
@@ -331,6 +360,8 @@ private:
   TranslationUnitFacts &Facts;
   SpawnRecogniser Spawns;
   WaitRecogniser Waits;
+  NameList CallingAlgorithms{defaults::CallingAlgorithms};
+  NameList Binders{defaults::BinderFunctions};
   std::vector<const clang::FunctionDecl *> Functions;
   llvm::DenseSet<const clang::Expr *> NotCalls;
 
@@ -363,6 +394,8 @@ void dropNonBlockingWaits(TranslationUnitFacts &facts, const FactsCollector &col
 
 // A call of a virtual method may run every override this unit defines: one
 // call edge to each (a qualified call, Base::method(), runs only the one named).
+// So may a pointer to the method that an algorithm calls (std::for_each(b, e,
+// bind(&participant::deliver, _1, m))): its edge is the algorithm's call.
 void addDispatchEdges(TranslationUnitFacts &facts) {
   size_t calls = facts.Calls.size();
   for (size_t index = 0; index < calls; ++index) {
@@ -370,7 +403,9 @@ void addDispatchEdges(TranslationUnitFacts &facts) {
     const auto *member = llvm::dyn_cast<clang::CXXMemberCallExpr>(facts.Calls[index].Call);
     const auto *callee = member != nullptr ? llvm::dyn_cast<clang::MemberExpr>(member->getCallee()->IgnoreParens())
                                            : nullptr;
-    if (overriders == facts.Overriders.end() || callee == nullptr || callee->hasQualifier()) {
+    const bool throughPointer = member == nullptr && llvm::isa<clang::CallExpr>(facts.Calls[index].Call) &&
+                                !llvm::isa<clang::CXXOperatorCallExpr>(facts.Calls[index].Call);
+    if (overriders == facts.Overriders.end() || ((callee == nullptr || callee->hasQualifier()) && !throughPointer)) {
       continue;
     }
     for (const clang::FunctionDecl *overrider : overriders->second) {

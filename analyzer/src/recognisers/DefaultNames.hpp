@@ -62,4 +62,20 @@ inline constexpr const char *DeadlineFunctions =
     "::boost::asio::cancel_after;::boost::asio::cancel_at;"
     "::boost::asio::bind_cancellation_slot;::asio::bind_cancellation_slot";
 
+// Standard algorithms that call the callable they are given, there and then,
+// once per element or once: a function bound into one (std::for_each(b, e,
+// boost::bind(&participant::deliver, _1, msg))) is called by the caller.
+// Not configurable: a project's own such function is followed through its body.
+inline constexpr const char *CallingAlgorithms =
+    "::std::for_each;::std::for_each_n;::std::ranges::for_each;::std::ranges::for_each_n;"
+    "::std::transform;::std::ranges::transform;::std::generate;::std::generate_n;"
+    "::std::find_if;::std::find_if_not;::std::count_if;::std::any_of;::std::all_of;::std::none_of;"
+    "::std::remove_if;::std::erase_if;::std::copy_if;::std::partition;::std::accumulate;"
+    "::std::invoke;::std::apply;::std::call_once;::boost::range::for_each";
+
+// Binders whose first argument is the function the bound callable calls.
+inline constexpr const char *BinderFunctions =
+    "::std::bind;::std::bind_front;::std::bind_back;::std::mem_fn;::boost::bind;::boost::mem_fn;"
+    "::boost::beast::bind_front_handler;::boost::beast::bind_handler";
+
 } // namespace spawnguard::defaults
