@@ -376,13 +376,17 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
   alert.top_by_live = detail::top_sites(digests, &SiteDigest::live);
   alert.top_by_growth = detail::top_sites(std::move(digests), &SiteDigest::growth);
   s.last_state = alert;
+  // What the sampler cannot read is reported when it differs from the
+  // previous sample's (the first sample's against none).
+  std::optional<SampleProblems> problems_change;
+  if (const auto &before = s.last_reading ? s.last_reading->problems : std::vector<std::string>{};
+      reading.problems != before) {
+    problems_change = SampleProblems{std::chrono::system_clock::now(), reading.problems, before};
+  }
   s.last_reading = reading;
-  if (reading.problems != s.reported_problems) {
-    const SampleProblems change{std::chrono::system_clock::now(), reading.problems,
-                                s.reported_problems};
-    s.reported_problems = reading.problems;
+  if (problems_change) {
     for (const auto &sink : s.sinks) {
-      sink->sample_problems_changed(change);
+      sink->sample_problems_changed(*problems_change);
     }
   }
   for (const auto &change : limit_changes) {

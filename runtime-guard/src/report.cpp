@@ -158,8 +158,6 @@ std::string Guard::prometheus_text() const {
   if (reading) {
     gauge("spawnguard_memory_rss_bytes", "Resident set size of the process.",
           std::to_string(reading->rss_bytes));
-  }
-  if (reading) {
     gauge("spawnguard_memory_sample_problems",
           "What the last memory sample could not read (a file gone, unreadable or malformed); "
           "the log names each.",

@@ -5,6 +5,7 @@
 // it could not read; when the files come back, so do the figures.
 #include "spawnguard/guard.hpp"
 
+#include "prometheus_page.hpp"
 #include "test_support.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -128,13 +129,9 @@ private:
   std::vector<SampleProblems> changes_;
 };
 
-std::string metric_line(const std::string &text, const std::string &name) {
-  for (std::size_t at = text.find(name + " "); at != std::string::npos; at = text.find(name + " ", at + 1)) {
-    if (at == 0 || text[at - 1] == '\n') {
-      return text.substr(at, text.find('\n', at) - at);
-    }
-  }
-  return "";
+// The page's value of a metric without labels.
+std::string metric(const Guard &guard, const std::string &name) {
+  return test::parse_prometheus(guard.prometheus_text())[name][""];
 }
 
 TEST_F(CgroupFaults, LostFiguresAreLoggedOnceAndExportedUntilTheyReturn) {
@@ -142,8 +139,7 @@ TEST_F(CgroupFaults, LostFiguresAreLoggedOnceAndExportedUntilTheyReturn) {
   guard_->add_sink(recorder);
   sampled();
   EXPECT_TRUE(recorder->changes().empty()) << format_sample_problems_line(recorder->changes().front());
-  EXPECT_EQ(metric_line(guard_->prometheus_text(), "spawnguard_memory_sample_problems"),
-            "spawnguard_memory_sample_problems 0");
+  EXPECT_EQ(metric(*guard_, "spawnguard_memory_sample_problems"), "0");
 
   fs::remove(cgroup_dir() / "memory.max");
   sampled();
@@ -153,8 +149,7 @@ TEST_F(CgroupFaults, LostFiguresAreLoggedOnceAndExportedUntilTheyReturn) {
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(format_sample_problems_line(changes[0]),
             "spawnguard: memory sample incomplete: [" + gone + "]");
-  EXPECT_EQ(metric_line(guard_->prometheus_text(), "spawnguard_memory_sample_problems"),
-            "spawnguard_memory_sample_problems 1");
+  EXPECT_EQ(metric(*guard_, "spawnguard_memory_sample_problems"), "1");
   EXPECT_NE(format_sample_problems_json(changes[0]).find("\"sample_problems\":[\"" + gone + "\"]"),
             std::string::npos)
       << format_sample_problems_json(changes[0]);
@@ -165,8 +160,7 @@ TEST_F(CgroupFaults, LostFiguresAreLoggedOnceAndExportedUntilTheyReturn) {
   ASSERT_EQ(changes.size(), 2u);
   EXPECT_EQ(format_sample_problems_line(changes[1]),
             "spawnguard: memory sample complete again (was: [" + gone + "])");
-  EXPECT_EQ(metric_line(guard_->prometheus_text(), "spawnguard_memory_sample_problems"),
-            "spawnguard_memory_sample_problems 0");
+  EXPECT_EQ(metric(*guard_, "spawnguard_memory_sample_problems"), "0");
 }
 
 TEST_F(CgroupFaults, TheWholeCgroupFolderGoneIsNamedAndTheSamplerKeepsRunning) {

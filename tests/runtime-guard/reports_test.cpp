@@ -2,6 +2,7 @@
 // formats, each parsed back.
 #include "spawnguard/spawnguard.hpp"
 
+#include "prometheus_page.hpp"
 #include "test_support.hpp"
 
 #include <boost/asio/detached.hpp>
@@ -99,27 +100,9 @@ TEST_F(ReportsTest, JsonDumpParsesBackToTheSameGroups) {
   EXPECT_GE(sites[1].at("task_ages_seconds").as_array()[0].as_double(), 0.0);
 }
 
-// metric{site="..."} value -> map[metric][site] = value
-std::map<std::string, std::map<std::string, std::string>> parse_prometheus(const std::string &page) {
-  std::map<std::string, std::map<std::string, std::string>> out;
-  std::istringstream lines(page);
-  std::string line;
-  const std::regex sample(R"re(([a-z_0-9]+)(\{(?:site|kind)="((?:[^"\\]|\\.)*)"\})? (\S+))re");
-  const std::regex comment(R"(# (HELP [a-z_0-9]+ .+|TYPE [a-z_0-9]+ (gauge|counter)))");
-  while (std::getline(lines, line)) {
-    std::smatch m;
-    if (std::regex_match(line, m, sample)) {
-      out[m[1]][m[3]] = m[4];
-    } else {
-      EXPECT_TRUE(std::regex_match(line, comment)) << "not exposition format: " << line;
-    }
-  }
-  return out;
-}
-
 TEST_F(ReportsTest, PrometheusPageHasTheSpecifiedMetricsPerSite) {
   guard->sample_now();
-  auto metrics = parse_prometheus(guard->prometheus_text());
+  auto metrics = test::parse_prometheus(guard->prometheus_text());
   const std::string big = R"(big \"site\")";
   EXPECT_EQ(metrics["spawnguard_tasks_live"][big], "3");
   EXPECT_EQ(metrics["spawnguard_tasks_live"]["small"], "2");
@@ -140,7 +123,7 @@ TEST_F(ReportsTest, PrometheusPageShowsMemoryPressureWhenRead) {
   reading.pressure_some_avg10 = 12.5;
   reading.pressure_full_avg10 = 3.25;
   guard->sample_now(reading, std::chrono::steady_clock::now());
-  auto metrics = parse_prometheus(guard->prometheus_text());
+  auto metrics = test::parse_prometheus(guard->prometheus_text());
   EXPECT_EQ(metrics["spawnguard_memory_pressure_avg10"]["some"], "12.50");
   EXPECT_EQ(metrics["spawnguard_memory_pressure_avg10"]["full"], "3.25");
 }
@@ -153,7 +136,7 @@ TEST_F(ReportsTest, PrometheusPageShowsTheLimitAndEtaOnceKnown) {
     reading.used_bytes = 100 + 100 * static_cast<std::uint64_t>(i);
     guard->sample_now(reading, t0 + i * 1s);
   }
-  auto metrics = parse_prometheus(guard->prometheus_text());
+  auto metrics = test::parse_prometheus(guard->prometheus_text());
   EXPECT_EQ(metrics["spawnguard_memory_limit_bytes"][""], "1000");
   EXPECT_EQ(metrics["spawnguard_memory_used_bytes"][""], "600");
   EXPECT_DOUBLE_EQ(std::stod(metrics["spawnguard_exhaustion_eta_seconds"][""]), 4.0);

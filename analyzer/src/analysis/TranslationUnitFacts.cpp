@@ -318,24 +318,14 @@ private:
 
   // The user function an algorithm's callable argument calls: f, &f, or the
   // function bound into a binder's result (bind(&C::m, _1, x), mem_fn(&C::m)).
+  // A lambda argument has its edge already (VisitCallExpr).
   const clang::FunctionDecl *boundFunction(const clang::Expr *written) const {
     if (const auto *binder = llvm::dyn_cast<clang::CallExpr>(written)) {
       const clang::FunctionDecl *callee = binder->getDirectCallee();
-      if (callee == nullptr || binder->getNumArgs() == 0 || !Binders.contains(callee)) {
-        return nullptr;
-      }
-      written = binder->getArg(0)->IgnoreUnlessSpelledInSource();
+      return callee != nullptr && binder->getNumArgs() > 0 && Binders.contains(callee) ? callableIn(binder->getArg(0))
+                                                                                        : nullptr;
     }
-    if (const auto *address = llvm::dyn_cast<clang::UnaryOperator>(written);
-        address != nullptr && address->getOpcode() == clang::UO_AddrOf) {
-      written = address->getSubExpr()->IgnoreUnlessSpelledInSource();
-    }
-    const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(written);
-    const auto *function = ref == nullptr ? nullptr : llvm::dyn_cast<clang::FunctionDecl>(ref->getDecl());
-    if (function == nullptr || inSystemHeader(Sources, function->getLocation())) {
-      return nullptr;
-    }
-    return function;
+    return llvm::isa<clang::LambdaExpr>(written) ? nullptr : callableIn(written);
   }
 
   // The completion handler an argument names: a lambda, a function, or

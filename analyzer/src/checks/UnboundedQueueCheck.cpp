@@ -444,8 +444,8 @@ void UnboundedQueueCheck::reportConfigured(const clang::CallExpr *call) {
   PendingFinding finding;
   finding.Check = Name;
   finding.Location = calleeNameLocation(call);
-  finding.Message = "unbounded queue: '" + callee + "' (configured in " + std::string(ListKeys[0].Key) + ") queues once per " +
-                    repeated->PerWhat + " and nothing caps its size";
+  finding.Message = "unbounded queue: '" + callee + "' (configured in " + std::string(ListKeys[0].Key) +
+                    ") queues once per " + repeated->PerWhat + " and nothing caps its size";
   for (const WitnessStep &step : repeated->Steps) {
     finding.Notes.push_back({step.Location, step.Note});
   }

@@ -42,11 +42,13 @@ template <> struct MappingTraits<spawnguard::ConfigFile> {
     io.mapOptional("fix-spawn-through", config.FixSpawnThrough);
     io.mapOptional("fix-deadline-seconds", config.FixDeadlineSeconds);
     // The checks' own keys, handed over as the input's context.
-    for (const spawnguard::CheckListKey &key : *static_cast<const llvm::ArrayRef<spawnguard::CheckListKey> *>(io.getContext())) {
-      std::vector<std::string> names;
-      io.mapOptional(key.Key, names);
-      if (!names.empty()) {
-        config.CheckLists[key.Key] = std::move(names);
+    if (const auto *checkKeys = static_cast<const llvm::ArrayRef<spawnguard::CheckListKey> *>(io.getContext())) {
+      for (const spawnguard::CheckListKey &key : *checkKeys) {
+        std::vector<std::string> names;
+        io.mapOptional(key.Key, names);
+        if (!names.empty()) {
+          config.CheckLists[key.Key] = std::move(names);
+        }
       }
     }
   }

@@ -49,8 +49,8 @@ public:
     TranslationUnitFacts facts = TranslationUnitFacts::collect(context, names);
     TranslationUnitAnalyses analyses(context, names, facts, Settings.Strict);
     FixCollector fixes(context, facts, *Settings.Config);
-    for (PendingFinding &finding : runChecks(Settings.EnabledChecks, context, *Settings.Config, names, facts, analyses,
-                                                        Settings.Strict)) {
+    for (PendingFinding &finding :
+         runChecks(Settings.EnabledChecks, context, *Settings.Config, names, facts, analyses, Settings.Strict)) {
       keep(finding, fixes);
     }
     if (Settings.Summarise) {

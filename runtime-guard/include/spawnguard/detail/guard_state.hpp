@@ -60,7 +60,6 @@ public:
   double overload_scale = 1;   // this sample's
   double reported_scale = 1;   // the last OverloadChange's
   std::uint64_t overload_changes = 0;
-  std::vector<std::string> reported_problems{}; // the sampler's, at the last SampleProblems
   std::vector<std::shared_ptr<AlertSink>> sinks;
   std::deque<Alert> recent;
   // The reason keys alerted on since the level last changed, and when the
