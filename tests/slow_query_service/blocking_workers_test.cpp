@@ -70,5 +70,57 @@ TEST(BlockingWorkers, CancelledAwaitSetsTheFlagAndResumesOnlyAfterTheCallReturns
   EXPECT_TRUE(saw_return_when_resumed);
 }
 
+// Shutdown: the call a thread is running is let return and its awaiter
+// resumes; the calls behind it never run.
+TEST(BlockingWorkers, AfterStopStartingOnlyTheRunningCallReturns) {
+  asio::io_context io(1);
+  BlockingWorkers workers(io, 1);
+  constexpr int kCalls = 5;
+  std::atomic<int> started{0};
+  int resumed = 0;
+  std::size_t running_at_stop = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          std::atomic<bool> cancelled{false};
+          co_await workers.run(
+              [&] {
+                ++started;
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+              },
+              cancelled);
+          ++resumed;
+        },
+        asio::detached);
+  }
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        asio::steady_timer tick(io);
+        auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (started == 0 && std::chrono::steady_clock::now() < give_up) {
+          tick.expires_after(std::chrono::milliseconds(1));
+          co_await tick.async_wait(asio::use_awaitable);
+        }
+        workers.stop_starting();
+        running_at_stop = workers.running();
+        while (workers.running() > 0 && std::chrono::steady_clock::now() < give_up) {
+          tick.expires_after(std::chrono::milliseconds(1));
+          co_await tick.async_wait(asio::use_awaitable);
+        }
+        // Long enough for two more calls, had the thread gone on.
+        tick.expires_after(std::chrono::milliseconds(150));
+        co_await tick.async_wait(asio::use_awaitable);
+        io.stop();
+      },
+      asio::detached);
+  io.run();
+  EXPECT_EQ(running_at_stop, 1u);
+  EXPECT_EQ(started, 1);
+  EXPECT_EQ(resumed, 1);
+  EXPECT_EQ(workers.running(), 0u);
+}
+
 } // namespace
 } // namespace slow_query

@@ -18,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 
 from bad_input_test import Checks
@@ -94,19 +95,32 @@ def postgres_rows(uri, target):
     return int(run.stdout.strip())
 
 
-def check_postgres(binary, uri, checks):
-    """Leaky mode on PostgreSQL, a queue behind a pool of 2 slow queries: the
-    requests of this run (tagged in their target) all have their row."""
+def run_postgres(binary, uri, grace_ms):
+    """Leaky mode on PostgreSQL, a queue behind a pool of 2 slow queries,
+    stopped with `grace_ms`: (answered, live, status, counts, rows of this
+    run, tagged in their target)."""
     target = f"/work?run={uuid.uuid4().hex}"
     process, port = start_service(binary, "--mode", "leaky", "--db", uri, "--pg-pool", "2",
-                                  "--query-ms", "50", "--shutdown-grace-ms", LONG_GRACE_MS)
+                                  "--query-ms", "200" if grace_ms == "0" else "50",
+                                  "--shutdown-grace-ms", grace_ms)
     try:
         answered, live = answered_work_requests(port, target)
     except Exception:
         process.kill()
         raise
     status, err = stop(process)
-    rows, counts = postgres_rows(uri, target), final_counts(err)
+    # A statement the service left running ends on the server by itself
+    # (pg_sleep does not notice the client gone): count once it would have.
+    time.sleep(1.0)
+    return answered, live, status, final_counts(err), postgres_rows(uri, target)
+
+
+def check_postgres(binary, uri, checks):
+    """With a long grace the requests of the run all have their row; with
+    none, the two statements running at the stop (200 ms of pg_sleep each,
+    which the server finishes whether the client waits or not) are let return,
+    so the rows are exactly the audits counted recorded."""
+    answered, live, status, counts, rows = run_postgres(binary, uri, LONG_GRACE_MS)
     checks.expect(f"postgres: every request answered 200 ({answered}/{REQUESTS}), audits "
                   f"still queued at SIGTERM ({live} live)",
                   answered == REQUESTS and live and live > 0)
@@ -114,6 +128,16 @@ def check_postgres(binary, uri, checks):
     checks.expect(f"postgres: one row per request answered ({rows} rows)", rows == answered)
     checks.expect(f"postgres: final counts say every audit recorded ({counts})",
                   counts.get("recorded") == answered and counts.get("unfinished") == 0)
+
+    answered, live, status, counts, rows = run_postgres(binary, uri, "0")
+    checks.expect(f"postgres, no grace: exits 0 ({status})", status == 0)
+    checks.expect(f"postgres, no grace: audits left unfinished ({counts})",
+                  counts.get("unfinished", 0) > 0)
+    checks.expect(f"postgres, no grace: rows = recorded, started = recorded + unfinished "
+                  f"({counts}, {rows} rows)",
+                  rows == counts.get("recorded")
+                  and counts.get("started") == answered
+                  and counts.get("recorded", -1) + counts.get("unfinished", -1) == answered)
 
 
 def main():
