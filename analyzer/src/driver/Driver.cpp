@@ -107,9 +107,28 @@ std::vector<Finding> wholeProgramFindings(const std::vector<const std::vector<Fi
   return join.take();
 }
 
-std::string repoRoot() {
+// Output paths and baseline keys are relative to this, whatever folder the
+// lint runs from: --root, else the git work tree around the compile database
+// (or around its files), else the deepest folder holding all its files. With
+// no database (--merge), the git work tree around the current folder.
+std::string repoRoot(const clang::tooling::CompilationDatabase *database = nullptr) {
   if (options::Root.empty()) {
-    return findRepoRoot(".");
+    if (!database) {
+      return findRepoRoot(".");
+    }
+    if (std::optional<std::string> tree = findGitWorkTree(options::BuildPath)) {
+      return *tree;
+    }
+    std::vector<std::string> files;
+    for (const std::string &file : database->getAllFiles()) {
+      llvm::SmallString<256> real;
+      files.push_back(llvm::sys::fs::real_path(file, real) ? file : std::string(real));
+    }
+    std::string common = commonAncestor(files);
+    if (common.empty()) {
+      return findRepoRoot(".");
+    }
+    return findGitWorkTree(common).value_or(common);
   }
   llvm::SmallString<256> explicitRoot(options::Root);
   llvm::sys::fs::real_path(options::Root, explicitRoot);
@@ -125,8 +144,30 @@ int failedUnits(const std::vector<std::string> &failures) {
 }
 
 // De-duplication, baseline and output: the end of a whole run and of a merge.
+// A baseline that matched nothing and names none of the files linted was
+// most likely written with another root (or for another tree): say so, as a
+// baseline silently matching nothing lets every old finding through.
+void warnIfBaselineMatchedNothing(const Baseline &baseline, size_t known, const std::string &root,
+                                  const std::vector<std::string> &linted) {
+  if (known != 0 || baseline.empty()) {
+    return;
+  }
+  std::vector<std::string> relative;
+  for (const std::string &file : linted) {
+    relative.push_back(relativeToRoot(root, file));
+  }
+  if (baseline.namesAnyOf(relative)) {
+    return;
+  }
+  llvm::errs() << "spawnguard-lint: warning: the baseline '" << options::Baseline
+               << "' matched none of the findings and names none of the files linted; its paths are "
+                  "relative to the root it was written with, and this run's root is '"
+               << root << "' (pass the same --root as when it was written, or write it again)\n";
+}
+
 int report(std::vector<Finding> findings, const std::string &root, const std::optional<Baseline> &baseline,
-           const std::vector<std::string> &failures = {}, size_t hiddenInHeaders = 0) {
+           const std::vector<std::string> &failures = {}, size_t hiddenInHeaders = 0,
+           const std::vector<std::string> &linted = {}) {
   deduplicate(findings);
   if (!options::WriteBaseline.empty()) {
     if (!failures.empty()) {
@@ -147,6 +188,9 @@ int report(std::vector<Finding> findings, const std::string &root, const std::op
   }
   if (baseline) {
     size_t known = baseline->removeKnown(findings, root);
+    if (!linted.empty()) {
+      warnIfBaselineMatchedNothing(*baseline, known, root, linted);
+    }
     if (!options::Quiet) {
       llvm::errs() << "spawnguard-lint: " << known << " finding(s) already in the baseline\n";
     }
@@ -333,7 +377,7 @@ int planRun(LintPlan &plan) {
     return fail(llvm::toString(loaded.takeError()));
   }
   plan.Database = std::move(*loaded);
-  plan.Root = repoRoot();
+  plan.Root = repoRoot(plan.Database.get());
   std::vector<std::string> files(options::SourcePaths.begin(), options::SourcePaths.end());
   if (files.empty()) {
     files = plan.Database->getAllFiles();
@@ -501,7 +545,7 @@ int runDriver(int argc, const char **argv) {
     deduplicate(findings); // a header's finding is hidden once, however many units include it
     hiddenInHeaders = removeUnmatchedHeaderFindings(findings, plan.Files, plan.Root);
   }
-  return report(std::move(findings), plan.Root, baseline, failures, hiddenInHeaders);
+  return report(std::move(findings), plan.Root, baseline, failures, hiddenInHeaders, plan.Files);
 }
 
 } // namespace spawnguard

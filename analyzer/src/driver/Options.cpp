@@ -33,8 +33,10 @@ cl::opt<std::string> Baseline("baseline", cl::desc("Report only findings not rec
 cl::opt<std::string> WriteBaseline("write-baseline", cl::desc("Record today's findings in FILE and exit 0"),
                                    cl::value_desc("FILE"), cl::cat(Category));
 cl::opt<std::string> Root("root",
-                          cl::desc("Repository root that output paths are relative to (default: the git "
-                                   "work tree around the current directory)"),
+                          cl::desc("Repository root that output paths and baseline keys are relative to "
+                                   "(default: the git work tree around the compile database, else "
+                                   "the deepest folder holding all its files; the same from any "
+                                   "folder)"),
                           cl::value_desc("DIR"), cl::cat(Category));
 cl::opt<bool> ListChecks("list-checks", cl::desc("List the checks and exit"), cl::cat(Category));
 cl::opt<bool> NoCrossTranslationUnit("no-cross-tu",

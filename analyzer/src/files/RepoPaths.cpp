@@ -7,7 +7,7 @@
 
 namespace spawnguard {
 
-std::string findRepoRoot(const std::string &directory) {
+std::optional<std::string> findGitWorkTree(const std::string &directory) {
   llvm::SmallString<256> start(directory);
   llvm::sys::fs::make_absolute(start);
   llvm::SmallString<256> real;
@@ -21,7 +21,36 @@ std::string findRepoRoot(const std::string &directory) {
       return dir.str();
     }
   }
+  return std::nullopt;
+}
+
+std::string findRepoRoot(const std::string &directory) {
+  if (std::optional<std::string> tree = findGitWorkTree(directory)) {
+    return *tree;
+  }
+  llvm::SmallString<256> start(directory);
+  llvm::sys::fs::make_absolute(start);
+  llvm::SmallString<256> real;
+  if (!llvm::sys::fs::real_path(start, real)) {
+    return std::string(real);
+  }
   return std::string(start);
+}
+
+std::string commonAncestor(const std::vector<std::string> &files) {
+  if (files.empty()) {
+    return {};
+  }
+  llvm::StringRef common = llvm::sys::path::parent_path(files.front());
+  for (const std::string &file : files) {
+    llvm::StringRef folder = llvm::sys::path::parent_path(file);
+    while (!common.empty() && !(folder == common || (folder.starts_with(common) &&
+                                                     (common.ends_with("/") ||
+                                                      folder[common.size()] == '/')))) {
+      common = llvm::sys::path::parent_path(common);
+    }
+  }
+  return common.empty() ? std::string("/") : common.str();
 }
 
 std::string relativeToRoot(const std::string &root, const std::string &path) {

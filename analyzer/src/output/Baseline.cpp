@@ -12,6 +12,9 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Support/xxhash.h>
 
+#include <algorithm>
+#include <set>
+
 namespace spawnguard {
 namespace {
 
@@ -109,6 +112,12 @@ size_t Baseline::removeKnown(std::vector<Finding> &findings, const std::string &
     return true;
   });
   return before - findings.size();
+}
+
+bool Baseline::namesAnyOf(const std::vector<std::string> &files) const {
+  std::set<std::string> named(files.begin(), files.end());
+  return std::any_of(Counts.begin(), Counts.end(),
+                     [&](const auto &entry) { return named.count(entry.first.File) != 0; });
 }
 
 } // namespace spawnguard

@@ -32,6 +32,10 @@ public:
   // as many findings as it was recorded for); returns how many were removed.
   size_t removeKnown(std::vector<Finding> &findings, const std::string &root) const;
 
+  bool empty() const { return Counts.empty(); }
+  // Whether an entry names one of files (repo-relative, as the keys are).
+  bool namesAnyOf(const std::vector<std::string> &files) const;
+
 private:
   std::map<BaselineKey, size_t> Counts;
 };

@@ -288,6 +288,46 @@ class BaselineTest(unittest.TestCase):
         findings = self.project.findings("--baseline", self.baseline, files=["baseline.cpp"])
         self.assertEqual([f["function"] for f in findings], ["accept_more"])
 
+    def lint_without_root(self, cwd, *args):
+        command = [LINT, "-p", os.path.join(self.project.root, "build"), *args,
+                   self.project.path("baseline.cpp")]
+        return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=cwd)
+
+    def test_without_root_paths_and_the_baseline_are_the_same_from_any_folder(self):
+        subprocess.run(["git", "init", "-q", self.project.root], check=True)
+        written = self.lint_without_root(self.project.root, "--write-baseline", self.baseline)
+        self.assertEqual(written.returncode, 0, written.stderr)
+        elsewhere = tempfile.mkdtemp(prefix="spawnguard-elsewhere-")
+        try:
+            for cwd in (self.project.src, elsewhere, "/"):
+                result = self.lint_without_root(cwd, "--baseline", self.baseline)
+                self.assertEqual(result.returncode, 0, f"from {cwd}: {result.stdout}{result.stderr}")
+                self.assertIn("1 finding(s) already in the baseline", result.stderr)
+                listed = self.lint_without_root(cwd, "--format", "jsonl")
+                self.assertEqual([json.loads(line)["file"] for line in listed.stdout.splitlines()],
+                                 ["src/baseline.cpp"], f"from {cwd}")
+        finally:
+            shutil.rmtree(elsewhere, ignore_errors=True)
+
+    def test_a_baseline_written_under_another_root_is_a_warning(self):
+        written = self.project.lint("--write-baseline", self.baseline, files=["baseline.cpp"])
+        self.assertEqual(written.returncode, 0, written.stderr)
+        matched = self.project.lint("--baseline", self.baseline, files=["baseline.cpp"])
+        self.assertNotIn("warning: the baseline", matched.stderr)
+        command = [LINT, "-p", os.path.join(self.project.root, "build"), "--root", self.project.src,
+                   "--baseline", self.baseline, self.project.path("baseline.cpp")]
+        moved = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        self.assertEqual(moved.returncode, 1, moved.stderr)
+        self.assertIn(f"warning: the baseline '{self.baseline}' matched none of the findings and "
+                      f"names none of the files linted", moved.stderr)
+        self.assertIn(f"this run's root is '{self.project.src}'", moved.stderr)
+
+    def test_without_git_the_root_is_the_folder_holding_the_databases_files(self):
+        for cwd in (self.project.root, "/"):
+            listed = self.lint_without_root(cwd, "--format", "jsonl")
+            self.assertEqual([json.loads(line)["file"] for line in listed.stdout.splitlines()],
+                             ["baseline.cpp"], f"from {cwd}: {listed.stderr}")
+
 
 class SelectionTest(unittest.TestCase):
     def setUp(self):
