@@ -545,6 +545,7 @@ int runDriver(int argc, const char **argv) {
     deduplicate(findings); // a header's finding is hidden once, however many units include it
     hiddenInHeaders = removeUnmatchedHeaderFindings(findings, plan.Files, plan.Root);
   }
+  warnAboutNolintNamingNoCheck(plan.Files, plan.Root);
   return report(std::move(findings), plan.Root, baseline, failures, hiddenInHeaders, plan.Files);
 }
 

@@ -4,8 +4,10 @@
 #include "checks/CheckRegistry.hpp"
 #include "driver/Options.hpp"
 #include "files/RepoPaths.hpp"
+#include "output/NolintFilter.hpp"
 
 #include <llvm/ADT/SmallString.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/Regex.h>
 #include <llvm/Support/raw_ostream.h>
@@ -54,6 +56,24 @@ size_t removeUnmatchedHeaderFindings(std::vector<Finding> &findings, const std::
     return !main.count(file) && !filter.match(file) && !filter.match(relativeToRoot(root, file));
   });
   return before - findings.size();
+}
+
+void warnAboutNolintNamingNoCheck(const std::vector<std::string> &files, const std::string &root) {
+  std::vector<std::string> names;
+  for (const CheckInfo &check : allChecks()) {
+    names.push_back(check.Name);
+  }
+  for (const std::string &file : files) {
+    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> text = llvm::MemoryBuffer::getFile(file);
+    if (!text) {
+      continue; // its unit has already failed, naming the file
+    }
+    for (const NolintName &unknown : nolintNamesMatchingNoCheck((*text)->getBuffer(), "spawnguard-", names)) {
+      llvm::errs() << relativeToRoot(root, file) << ":" << unknown.Line << ": warning: NOLINT names '"
+                   << unknown.Name << "', which matches no check, so it silences nothing (the checks: "
+                   << "spawnguard-lint --list-checks)\n";
+    }
+  }
 }
 
 void printClosingSummary(size_t shown, size_t errors, size_t hiddenInHeaders) {

@@ -25,6 +25,11 @@ size_t countWarningsAsErrors(const std::vector<Finding> &findings, const std::se
 size_t removeUnmatchedHeaderFindings(std::vector<Finding> &findings, const std::vector<std::string> &mainFiles,
                                      const std::string &root);
 
+// A warning on stderr for each name in a linted file's NOLINT lists that
+// starts with "spawnguard-" and matches no check: such a comment silences
+// nothing (printed also with --quiet).
+void warnAboutNolintNamingNoCheck(const std::vector<std::string> &files, const std::string &root);
+
 // "N warnings generated." and its companions on stderr, unless --quiet.
 void printClosingSummary(size_t shown, size_t errors, size_t hiddenInHeaders);
 

@@ -46,7 +46,52 @@ bool lineHasMarker(llvm::StringRef line, llvm::StringRef keyword, llvm::StringRe
   return false;
 }
 
+bool matchesAny(llvm::StringRef glob, llvm::ArrayRef<std::string> checks) {
+  llvm::Expected<llvm::GlobPattern> pattern = llvm::GlobPattern::create(glob);
+  if (!pattern) {
+    llvm::consumeError(pattern.takeError());
+    return false;
+  }
+  for (const std::string &check : checks) {
+    if (pattern->match(check)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 } // namespace
+
+std::vector<NolintName> nolintNamesMatchingNoCheck(llvm::StringRef fileText, llvm::StringRef prefix,
+                                                   llvm::ArrayRef<std::string> checks) {
+  std::vector<NolintName> unknown;
+  llvm::SmallVector<llvm::StringRef, 0> lines;
+  fileText.split(lines, '\n');
+  for (size_t index = 0; index < lines.size(); ++index) {
+    llvm::StringRef line = lines[index];
+    for (size_t at = line.find("NOLINT"); at != llvm::StringRef::npos; at = line.find("NOLINT", at + 1)) {
+      llvm::StringRef after = line.drop_front(at + 6);
+      for (llvm::StringRef suffix : {"NEXTLINE", "BEGIN", "END"}) {
+        if (after.consume_front(suffix)) {
+          break;
+        }
+      }
+      size_t close = after.find(')');
+      if (!after.starts_with("(") || close == llvm::StringRef::npos) {
+        continue;
+      }
+      llvm::SmallVector<llvm::StringRef, 4> names;
+      after.slice(1, close).split(names, ',', -1, false);
+      for (llvm::StringRef name : names) {
+        name = name.trim();
+        if (name.starts_with(prefix) && !matchesAny(name, checks)) {
+          unknown.push_back({static_cast<unsigned>(index + 1), name.str()});
+        }
+      }
+    }
+  }
+  return unknown;
+}
 
 bool isSuppressedByNolint(llvm::StringRef fileText, unsigned line, llvm::StringRef check) {
   llvm::SmallVector<llvm::StringRef, 0> lines;

@@ -129,6 +129,25 @@ class NolintTest(unittest.TestCase):
         self.assertEqual(self.lines, {self.line_after("nolint_for_another_check"),
                                       self.line_after("not_suppressed")})
 
+    def test_a_nolint_naming_no_check_is_a_warning(self):
+        project = Project("nolint.cpp")
+        try:
+            source = project.path("nolint.cpp")
+            with open(source) as f:
+                text = f.read()
+            misspelt = ("void misspelt(std::vector<std::thread> &threads) {\n"
+                        "  // NOLINTNEXTLINE(spawnguard-unbounded-spwan, bugprone-*, spawnguard-detached-*)\n"
+                        "  threads.emplace_back(serve, next_connection());\n}\n")
+            project.write("nolint.cpp", text + misspelt)
+            line = line_of(source, "NOLINTNEXTLINE(spawnguard-unbounded-spwan")
+            result = project.lint("--quiet", files=["nolint.cpp"])
+            warnings = [w for w in result.stderr.splitlines() if "NOLINT names" in w]
+            self.assertEqual(warnings, [f"src/nolint.cpp:{line}: warning: NOLINT names "
+                                        f"'spawnguard-unbounded-spwan', which matches no check, so it "
+                                        f"silences nothing (the checks: spawnguard-lint --list-checks)"])
+        finally:
+            project.cleanup()
+
     def test_without_the_markers_every_finding_is_reported(self):
         self.assertEqual(self.lines_without_nolint,
                          {self.line_after("bare_nolint"), self.line_after("nolint_with_check"),
