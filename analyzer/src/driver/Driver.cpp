@@ -109,8 +109,9 @@ std::vector<Finding> wholeProgramFindings(const std::vector<const std::vector<Fi
 
 // Output paths and baseline keys are relative to this, whatever folder the
 // lint runs from: --root, else the git work tree around the compile database
-// (or around its files), else the deepest folder holding all its files. With
-// no database (--merge), the git work tree around the current folder.
+// (or around its files), else the deepest folder holding it and all its
+// files. With no database (--merge), the git work tree around the current
+// folder.
 std::string repoRoot(const clang::tooling::CompilationDatabase *database = nullptr) {
   if (options::Root.empty()) {
     if (!database) {
@@ -124,11 +125,24 @@ std::string repoRoot(const clang::tooling::CompilationDatabase *database = nullp
       llvm::SmallString<256> real;
       files.push_back(llvm::sys::fs::real_path(file, real) ? file : std::string(real));
     }
-    std::string common = commonAncestor(files);
-    if (common.empty()) {
+    if (files.empty()) {
       return findRepoRoot(".");
     }
-    return findGitWorkTree(common).value_or(common);
+    if (std::optional<std::string> tree = findGitWorkTree(commonAncestor(files))) {
+      return *tree;
+    }
+    // No git: the database's own folder counts too, so that a tree with its
+    // build folder inside (build/compile_commands.json) has the tree's top as
+    // the root rather than the folder of the translation units, which would
+    // leave the headers beside them outside.
+    llvm::SmallString<256> listing;
+    if (llvm::sys::fs::real_path(options::BuildPath, listing)) {
+      listing = options::BuildPath;
+      llvm::sys::fs::make_absolute(listing);
+    }
+    llvm::sys::path::append(listing, "compile_commands.json");
+    files.push_back(std::string(listing));
+    return commonAncestor(files);
   }
   llvm::SmallString<256> explicitRoot(options::Root);
   llvm::sys::fs::real_path(options::Root, explicitRoot);

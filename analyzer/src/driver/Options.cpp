@@ -35,8 +35,8 @@ cl::opt<std::string> WriteBaseline("write-baseline", cl::desc("Record today's fi
 cl::opt<std::string> Root("root",
                           cl::desc("Repository root that output paths and baseline keys are relative to "
                                    "(default: the git work tree around the compile database, else "
-                                   "the deepest folder holding all its files; the same from any "
-                                   "folder)"),
+                                   "the deepest folder holding it and all its files; the same from "
+                                   "any folder)"),
                           cl::value_desc("DIR"), cl::cat(Category));
 cl::opt<bool> ListChecks("list-checks", cl::desc("List the checks and exit"), cl::cat(Category));
 cl::opt<bool> NoCrossTranslationUnit("no-cross-tu",

@@ -341,11 +341,11 @@ class BaselineTest(unittest.TestCase):
                       f"names none of the files linted", moved.stderr)
         self.assertIn(f"this run's root is '{self.project.src}'", moved.stderr)
 
-    def test_without_git_the_root_is_the_folder_holding_the_databases_files(self):
-        for cwd in (self.project.root, "/"):
+    def test_without_git_the_root_is_the_folder_holding_the_database_and_its_files(self):
+        for cwd in (self.project.src, "/"):
             listed = self.lint_without_root(cwd, "--format", "jsonl")
             self.assertEqual([json.loads(line)["file"] for line in listed.stdout.splitlines()],
-                             ["baseline.cpp"], f"from {cwd}: {listed.stderr}")
+                             ["src/baseline.cpp"], f"from {cwd}: {listed.stderr}")
 
 
 class SelectionTest(unittest.TestCase):
