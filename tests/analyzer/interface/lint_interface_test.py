@@ -130,6 +130,8 @@ class NolintTest(unittest.TestCase):
                                       self.line_after("not_suppressed")})
 
     def test_a_nolint_naming_no_check_is_a_warning(self):
+        if LINT is None:
+            self.skipTest("a warning of spawnguard-lint's own; clang-tidy says nothing of NOLINT names")
         project = Project("nolint.cpp")
         try:
             source = project.path("nolint.cpp")
