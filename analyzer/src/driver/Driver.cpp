@@ -157,7 +157,6 @@ int failedUnits(const std::vector<std::string> &failures) {
               "fix the build flags in the compilation database, or the file");
 }
 
-// De-duplication, baseline and output: the end of a whole run and of a merge.
 // A baseline that matched nothing and names none of the files linted was
 // most likely written with another root (or for another tree): say so, as a
 // baseline silently matching nothing lets every old finding through.
@@ -179,6 +178,7 @@ void warnIfBaselineMatchedNothing(const Baseline &baseline, size_t known, const 
                << root << "' (pass the same --root as when it was written, or write it again)\n";
 }
 
+// De-duplication, baseline and output: the end of a whole run and of a merge.
 int report(std::vector<Finding> findings, const std::string &root, const std::optional<Baseline> &baseline,
            const std::vector<std::string> &failures = {}, size_t hiddenInHeaders = 0,
            const std::vector<std::string> &linted = {}) {
