@@ -9,6 +9,7 @@
 #include "files/RepoPaths.hpp"
 #include "fixes/FixCollector.hpp"
 #include "output/FindingPipeline.hpp"
+#include "recognisers/ConfiguredNames.hpp"
 #include "summary/SummaryBuilder.hpp"
 
 #include <clang/AST/ASTConsumer.h>
@@ -46,6 +47,7 @@ public:
     // Boost's headers are most of a TU and hold nothing to report.
     context.setTraversalScope(UserDecls);
     RecogniserNames names = RecogniserNames::from(*Settings.Config);
+    Result.DeclaredNames = declaredNames(context, configuredNames(*Settings.Config));
     TranslationUnitFacts facts = TranslationUnitFacts::collect(context, names);
     TranslationUnitAnalyses analyses(context, names, facts, Settings.Strict);
     FixCollector fixes(context, facts, *Settings.Config);
