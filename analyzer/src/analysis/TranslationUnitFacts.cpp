@@ -163,6 +163,7 @@ public:
     const clang::FunctionDecl *callee = call->getDirectCallee();
     recordAssignment(call, callee);
     recordIndirectCall(call, callee);
+    passCallables(call, callee);
     if (callee != nullptr && !inSystemHeader(Sources, callee->getLocation())) {
       addEdge(callee, call);
       recordMemberCall(call);
@@ -259,6 +260,46 @@ private:
       if (std::find(targets.begin(), targets.end(), target) == targets.end()) {
         targets.push_back(target);
       }
+    } else if (const clang::ValueDecl *source = slotIn(value); source != nullptr && source != slot) {
+      SlotCopies.push_back({slot, source}); // handler_ = std::move(handler): what the parameter holds
+    }
+  }
+
+  // The member, variable or parameter a value copies a callable from:
+  // handler, std::move(handler), std::forward<F>(f), this->handler_.
+  static const clang::ValueDecl *slotIn(const clang::Expr *value) {
+    const clang::Expr *current = value->IgnoreUnlessSpelledInSource();
+    for (int depth = 0; depth < 4; ++depth) {
+      const auto *call = llvm::dyn_cast<clang::CallExpr>(current);
+      const clang::FunctionDecl *callee = call != nullptr ? call->getDirectCallee() : nullptr;
+      if (const auto *construct = llvm::dyn_cast<clang::CXXConstructExpr>(current);
+          construct != nullptr && construct->getNumArgs() == 1) {
+        current = construct->getArg(0)->IgnoreUnlessSpelledInSource(); // std::function<...>(f)
+      } else if (callee != nullptr && call->getNumArgs() == 1 && callee->getDeclName().isIdentifier() &&
+                 (callee->getName() == "move" || callee->getName() == "forward") && callee->isInStdNamespace()) {
+        current = call->getArg(0)->IgnoreUnlessSpelledInSource();
+      } else {
+        break;
+      }
+    }
+    const clang::ValueDecl *decl = namedDecl(current);
+    return decl != nullptr && holdsCallable(decl) ? decl : nullptr;
+  }
+
+  // A callable handed to a user function lands in its parameter: a
+  // registration (route(handler), on_message(f)) that stores it for later
+  // calls is followed from the parameter to where it is kept.
+  void passCallables(const clang::CallExpr *call, const clang::FunctionDecl *callee) {
+    if (callee == nullptr || inSystemHeader(Sources, callee->getLocation())) {
+      return;
+    }
+    unsigned first = llvm::isa<clang::CXXOperatorCallExpr>(call) && llvm::isa<clang::CXXMethodDecl>(callee) ? 1 : 0;
+    for (unsigned index = first; index < call->getNumArgs(); ++index) {
+      unsigned parameter = index - first;
+      if (parameter >= callee->getNumParams()) {
+        break;
+      }
+      storeCallable(callee->getParamDecl(parameter), call->getArg(index));
     }
   }
 
@@ -356,6 +397,9 @@ private:
   llvm::DenseSet<const clang::Expr *> NotCalls;
 
 public:
+  // One slot copied into another (target, source): resolved once every
+  // callable stored anywhere is known (copySlotTargets).
+  std::vector<std::pair<const clang::ValueDecl *, const clang::ValueDecl *>> SlotCopies;
   // Sockets the unit puts in non-blocking mode, and their types.
   llvm::DenseSet<const clang::ValueDecl *> NonBlocking;
   llvm::DenseSet<const clang::CXXRecordDecl *> NonBlockingTypes;
@@ -404,6 +448,30 @@ void addDispatchEdges(TranslationUnitFacts &facts) {
   }
 }
 
+// What a slot holds, it passes on to the slots copied from it (a parameter
+// into a member, a member into a lambda's capture, that into a parameter of
+// the function the lambda calls), until nothing changes.
+void copySlotTargets(TranslationUnitFacts &facts, const FactsCollector &collector) {
+  bool changed = !collector.SlotCopies.empty();
+  for (unsigned round = 0; changed && round < 32; ++round) {
+    changed = false;
+    for (const auto &[target, source] : collector.SlotCopies) {
+      auto from = facts.SlotTargets.find(source);
+      if (from == facts.SlotTargets.end()) {
+        continue;
+      }
+      llvm::SmallVector<const clang::FunctionDecl *, 2> adding(from->second.begin(), from->second.end());
+      auto &into = facts.SlotTargets[target];
+      for (const clang::FunctionDecl *function : adding) {
+        if (std::find(into.begin(), into.end(), function) == into.end()) {
+          into.push_back(function);
+          changed = true;
+        }
+      }
+    }
+  }
+}
+
 // A call through a stored callable may run everything stored into it.
 void addIndirectEdges(TranslationUnitFacts &facts) {
   for (const IndirectCall &indirect : facts.IndirectCalls) {
@@ -430,6 +498,7 @@ TranslationUnitFacts TranslationUnitFacts::collect(clang::ASTContext &context, c
   }
   SessionStarts(context, names, facts).recognise();
   addDispatchEdges(facts);
+  copySlotTargets(facts, collector);
   addIndirectEdges(facts);
   for (size_t index = 0; index < facts.Calls.size(); ++index) {
     facts.CallsTo[facts.Calls[index].Callee].push_back(index);

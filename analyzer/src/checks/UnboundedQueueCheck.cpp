@@ -425,6 +425,62 @@ bool UnboundedQueueCheck::capped(const QueueCall &push) {
   });
 }
 
+// A constant a key is written as: "views", 42, an enumerator.
+bool isConstantKey(const clang::Expr *key) {
+  const clang::Expr *written = key->IgnoreUnlessSpelledInSource();
+  if (llvm::isa<clang::StringLiteral, clang::IntegerLiteral, clang::CharacterLiteral, clang::CXXBoolLiteralExpr>(
+          written)) {
+    return true;
+  }
+  const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(written);
+  return ref != nullptr && llvm::isa<clang::EnumConstantDecl>(ref->getDecl());
+}
+
+// The key of a map insertion: m[key], m.try_emplace(key, ...),
+// m.insert_or_assign(key, v), m.emplace(key, v); none for other pushes.
+const clang::Expr *mapKeyOf(const QueueCall &push) {
+  if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(push.Call)) {
+    return op->getOperator() == clang::OO_Subscript && op->getNumArgs() == 2 ? op->getArg(1) : nullptr;
+  }
+  const auto *member = llvm::dyn_cast<clang::CXXMemberCallExpr>(push.Call);
+  const clang::CXXMethodDecl *method = member != nullptr ? member->getMethodDecl() : nullptr;
+  if (method == nullptr || member->getNumArgs() < 2 ||
+      containerKind(recordOf(member->getImplicitObjectArgument()->getType())) != ContainerKind::Map) {
+    return nullptr;
+  }
+  llvm::StringRef name = identifierOf(method);
+  return name == "try_emplace" || name == "insert_or_assign" || name == "emplace" ? member->getArg(0) : nullptr;
+}
+
+// A map written under a fixed key adds nothing after the first write: the
+// key is a constant, or a parameter every caller passes a constant
+// (session.apply("views", ...)).
+bool UnboundedQueueCheck::fixedKey(const QueueCall &push) {
+  const clang::Expr *key = mapKeyOf(push);
+  if (key == nullptr) {
+    return false;
+  }
+  if (isConstantKey(key)) {
+    return true;
+  }
+  const auto *parameter = llvm::dyn_cast_or_null<clang::ParmVarDecl>(namedDecl(key));
+  auto calls = Context.Facts.CallsTo.find(push.Function);
+  if (parameter == nullptr || calls == Context.Facts.CallsTo.end() || calls->second.empty()) {
+    return false;
+  }
+  unsigned index = parameter->getFunctionScopeIndex();
+  return llvm::all_of(calls->second, [&](size_t edge) {
+    const auto *call = llvm::dyn_cast<clang::CallExpr>(Context.Facts.Calls[edge].Call);
+    if (call == nullptr) {
+      return false;
+    }
+    unsigned offset = llvm::isa<clang::CXXOperatorCallExpr>(call) && llvm::isa<clang::CXXMethodDecl>(push.Function)
+                          ? 1
+                          : 0;
+    return index + offset < call->getNumArgs() && isConstantKey(call->getArg(index + offset));
+  });
+}
+
 // A configured push function: the project says it queues, so no drain need be
 // seen; reported when its call repeats with nothing gating it.
 void UnboundedQueueCheck::reportConfigured(const clang::CallExpr *call) {
@@ -485,7 +541,8 @@ void UnboundedQueueCheck::finishTranslationUnit() {
       continue;
     }
     std::optional<Repetition> repeated = repetitionOf(push);
-    if (!repeated || boundedBefore(*repeated, push) || capped(push) || backpressured(*repeated, push)) {
+    if (!repeated || boundedBefore(*repeated, push) || capped(push) || backpressured(*repeated, push) ||
+        fixedKey(push)) {
       continue;
     }
     std::string queue = NameList::qualifiedName(push.Queue);

@@ -42,6 +42,7 @@ private:
   // How the push repeats: its own context, or the posted work it runs in.
   std::optional<Repetition> repetitionOf(const QueueCall &push);
   bool boundedBefore(const Repetition &repeated, const QueueCall &push);
+  bool fixedKey(const QueueCall &push);
   bool capped(const QueueCall &push);
   bool backpressured(const Repetition &repeated, const QueueCall &push);
   bool cappedIn(const clang::FunctionDecl *function, const clang::Expr *target, const clang::ValueDecl *queue);
