@@ -43,11 +43,10 @@ def lint_everything(lint, work, jobs):
     for database, flags in databases:
         result = subprocess.run([lint, "-p", database, "--jobs", str(jobs), *flags, "--format", "jsonl",
                                  "--root", examples, "--cache-dir", cache], capture_output=True, text=True)
-        if result.returncode not in (0, 1):
+        # 2: a unit failed to parse (Windows-only examples), as in scripts/realworld.sh; never cached.
+        if result.returncode not in (0, 1, 2) or not STATISTICS.search(result.stderr):
             sys.exit(f"lint-cache: spawnguard-lint exited {result.returncode} on {database}:\n{result.stderr}")
         statistics = STATISTICS.search(result.stderr)
-        if not statistics:
-            sys.exit(f"lint-cache: no cache statistics on stderr for {database}:\n{result.stderr}")
         hits, misses = hits + int(statistics[1]), misses + int(statistics[2])
         findings.append(result.stdout)
     return time.monotonic() - start, children_cpu() - cpu, hits, misses, "".join(findings)

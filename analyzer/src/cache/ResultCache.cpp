@@ -8,6 +8,9 @@
 namespace spawnguard {
 namespace {
 
+// One write per line: units warn from parallel jobs.
+void warn(const llvm::Twine &message) { llvm::errs() << ("spawnguard-lint: warning: " + message + "\n").str(); }
+
 // The lint's identity: a rebuilt binary of the same version (a developer's,
 // or a fix released under the same number) is another tool.
 std::string toolIdentity(FileContentHashes &files) {
@@ -26,9 +29,12 @@ llvm::Expected<std::unique_ptr<ResultCache>> ResultCache::open(const std::string
   if (std::error_code error = llvm::sys::fs::create_directories(folder)) {
     return refused("cannot be created: " + error.message());
   }
+  // Absolute: parallel units move the process's working directory (ClangTool).
+  llvm::SmallString<256> absolute(folder);
+  llvm::sys::fs::make_absolute(absolute);
   // Writable only if a file can be made in it: permissions alone say nothing
   // of read-only mounts.
-  llvm::SmallString<256> probe(folder);
+  llvm::SmallString<256> probe(absolute);
   llvm::sys::path::append(probe, ".probe-%%%%%%%%");
   llvm::Expected<llvm::sys::fs::TempFile> probeFile = llvm::sys::fs::TempFile::create(probe);
   if (!probeFile) {
@@ -37,7 +43,7 @@ llvm::Expected<std::unique_ptr<ResultCache>> ResultCache::open(const std::string
   llvm::consumeError(probeFile->discard());
   FileContentHashes files;
   std::string tool = toolIdentity(files);
-  return std::unique_ptr<ResultCache>(new ResultCache(folder, std::move(tool)));
+  return std::unique_ptr<ResultCache>(new ResultCache(std::string(absolute), std::move(tool)));
 }
 
 std::string ResultCache::pathOf(const std::string &key) const {
@@ -54,8 +60,7 @@ std::optional<CacheEntry> ResultCache::lookup(const std::string &key) {
   }
   llvm::Expected<CacheEntry> entry = readCacheEntry(path);
   if (!entry) {
-    llvm::errs() << "spawnguard-lint: warning: " << llvm::toString(entry.takeError())
-                 << "; linting its unit again\n";
+    warn(llvm::toString(entry.takeError()) + "; linting its unit again");
     ++Misses;
     return std::nullopt;
   }
@@ -71,8 +76,7 @@ std::optional<CacheEntry> ResultCache::lookup(const std::string &key) {
 
 void ResultCache::store(const std::string &key, const CacheEntry &entry) {
   if (llvm::Error written = writeCacheEntry(pathOf(key), entry)) {
-    llvm::errs() << "spawnguard-lint: warning: " << llvm::toString(std::move(written))
-                 << "; the next run lints this unit again\n";
+    warn(llvm::toString(std::move(written)) + "; the next run lints this unit again");
   }
 }
 

@@ -29,7 +29,7 @@ std::string unitKey(ResultCache &cache, const clang::tooling::CompilationDatabas
   }
   const ConfigFile &config = *settings.Config;
   key.add("configuration", config.Path);
-  key.add("configuration-content", config.Path.empty() ? "" : cache.hashOf(config.Path));
+  key.add("configuration-text", config.Text);
   key.addList("checks", settings.EnabledChecks);
   key.addFlag("strict", settings.Strict);
   key.addFlag("summarise", settings.Summarise);

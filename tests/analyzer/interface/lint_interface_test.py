@@ -592,6 +592,15 @@ class CacheTest(unittest.TestCase):
         self.assertEqual(stderr.count("spawnguard-lint: warning: cache entry '"), 3, stderr)
         self.assert_same_as_uncached("--format", "jsonl", hits=3, misses=0)
 
+    def test_a_relative_cache_dir_is_under_the_folder_the_lint_runs_from_whatever_the_jobs(self):
+        # Parallel units move the process's working directory to their own compile folders.
+        command = [LINT, "-p", "build", "--root", ".", "--jobs", "3", "--cache-dir", "cache"]
+        for expected in ("0 hit(s), 3 miss(es)", "3 hit(s), 0 miss(es)"):
+            result = subprocess.run(command, cwd=self.project.root, capture_output=True, text=True, timeout=300)
+            self.assertEqual(result.returncode, 1, result.stderr)
+            self.assertIn(f"cache '{self.cache}': {expected}", result.stderr)
+        self.assertEqual(len(os.listdir(self.cache)), 3)
+
     def test_an_unwritable_cache_dir_exits_2_naming_it(self):
         blocker = os.path.join(self.project.root, "a-file")
         with open(blocker, "w") as out:
