@@ -21,21 +21,29 @@ struct WeaknessTag {
 
 using CrossUnitReporter = void (*)(const CrossUnitContext &, std::vector<Finding> &);
 
+// How GitHub code scanning rates a check's findings (SARIF rule properties).
+struct CodeScanningRating {
+  const char *SecuritySeverity; // CVSS-like "7.5": code scanning's critical/high/medium/low
+  const char *Precision;        // "very-high", "high", "medium", "low": from the measured precision
+  const char *ProblemSeverity;  // "error", "warning", "recommendation"
+};
+
 struct CheckInfo {
   const char *Name;
   const char *Description;
   std::vector<WeaknessTag> Weaknesses;
+  CodeScanningRating Rating;
   std::unique_ptr<Check> (*Create)(CheckContext &);
   CrossUnitReporter ReportAcrossUnits = nullptr; // none: the check decides everything inside one unit
   std::vector<CheckListKey> ListKeys{};           // the configuration keys of its own
 };
 
-// One row of the table: CheckClass::Name, its factory, and its
+// One row of the table: CheckClass::Name, its factory, its rating, and its
 // reportAcrossUnits and ListKeys (configuration keys of its own) when it has
 // them.
 template <typename CheckClass>
-CheckInfo registerCheck(const char *description, std::vector<WeaknessTag> weaknesses) {
-  CheckInfo info{CheckClass::Name, description, std::move(weaknesses),
+CheckInfo registerCheck(const char *description, std::vector<WeaknessTag> weaknesses, CodeScanningRating rating) {
+  CheckInfo info{CheckClass::Name, description, std::move(weaknesses), rating,
                  [](CheckContext &context) -> std::unique_ptr<Check> { return std::make_unique<CheckClass>(context); }};
   if constexpr (requires { &CheckClass::reportAcrossUnits; }) {
     info.ReportAcrossUnits = &CheckClass::reportAcrossUnits;
@@ -55,8 +63,11 @@ std::vector<CheckListKey> checkListKeys();
 const CheckInfo *findCheck(llvm::StringRef name);
 
 // Applies "-*", "spawnguard-*", "-spawnguard-detached-thread"... in order,
-// starting from every check enabled. Returns an error for a glob that names nothing.
-llvm::Expected<std::vector<std::string>> enabledChecks(const std::vector<std::string> &globs);
+// starting from every check enabled. An invalid glob is an error; so is one
+// that names no check, unless unmatched is given: then its index is listed
+// there (for the caller to warn about) and it changes nothing.
+llvm::Expected<std::vector<std::string>> enabledChecks(const std::vector<std::string> &globs,
+                                                       std::vector<size_t> *unmatched = nullptr);
 
 // The globs of a flag such as --checks: "-*, spawnguard-x" is {"-*", "spawnguard-x"}.
 std::vector<std::string> splitCheckGlobs(llvm::StringRef commaSeparated);

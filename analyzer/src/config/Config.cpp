@@ -11,8 +11,58 @@
 #include <llvm/Support/YAMLParser.h>
 #include <llvm/Support/YAMLTraits.h>
 
+namespace spawnguard {
+namespace {
+
+// The value of 'checks': a list of globs, or clang-tidy's one string of
+// comma-separated globs ('-*,spawnguard-*'). A mapping never reaches YAML
+// I/O: the shape check refuses it first.
+struct CheckGlobsValue {
+  std::vector<std::string> List;
+  std::string Text;
+  bool IsString = false;
+  struct NoMapping {};
+  NoMapping Mapping;
+
+  std::vector<std::string> globs() && {
+    if (!IsString) {
+      return std::move(List);
+    }
+    llvm::SmallVector<llvm::StringRef, 8> parts;
+    llvm::StringRef(Text).split(parts, ',', -1, /*KeepEmpty=*/false);
+    std::vector<std::string> globs;
+    for (llvm::StringRef part : parts) {
+      if (!part.trim().empty()) {
+        globs.push_back(part.trim().str());
+      }
+    }
+    return globs;
+  }
+};
+
+} // namespace
+} // namespace spawnguard
 
 namespace llvm::yaml {
+template <> struct MappingTraits<spawnguard::CheckGlobsValue::NoMapping> {
+  static void mapping(IO &, spawnguard::CheckGlobsValue::NoMapping &) {}
+};
+template <> struct PolymorphicTraits<spawnguard::CheckGlobsValue> {
+  static NodeKind getKind(const spawnguard::CheckGlobsValue &value) {
+    return value.IsString ? NodeKind::Scalar : NodeKind::Sequence;
+  }
+  static std::string &getAsScalar(spawnguard::CheckGlobsValue &value) {
+    value.IsString = true;
+    return value.Text;
+  }
+  static std::vector<std::string> &getAsSequence(spawnguard::CheckGlobsValue &value) {
+    value.IsString = false;
+    return value.List;
+  }
+  static spawnguard::CheckGlobsValue::NoMapping &getAsMap(spawnguard::CheckGlobsValue &value) {
+    return value.Mapping;
+  }
+};
 template <> struct ScalarEnumerationTraits<spawnguard::SpawnFixTarget> {
   static void enumeration(IO &io, spawnguard::SpawnFixTarget &target) {
     io.enumCase(target, "none", spawnguard::SpawnFixTarget::None);
@@ -31,7 +81,10 @@ template <> struct ScalarTraits<spawnguard::DeadlineFixSeconds> {
 };
 template <> struct MappingTraits<spawnguard::ConfigFile> {
   static void mapping(IO &io, spawnguard::ConfigFile &config) {
-    io.mapOptional("checks", config.Checks);
+    spawnguard::CheckGlobsValue checks;
+    checks.List = config.Checks;
+    io.mapOptional("checks", checks);
+    config.Checks = std::move(checks).globs();
     io.mapOptional("spawn-functions", config.SpawnFunctions);
     io.mapOptional("bound-functions", config.BoundFunctions);
     io.mapOptional("bounded-spawn-functions", config.BoundedSpawnFunctions);
@@ -211,9 +264,15 @@ private:
 
   void checkList(const std::string &key, llvm::yaml::Node *value) {
     auto *list = llvm::dyn_cast<llvm::yaml::SequenceNode>(value);
+    if (key == "checks" && llvm::isa<llvm::yaml::ScalarNode>(value)) {
+      return; // clang-tidy's form: one string of comma-separated globs
+    }
     if (list == nullptr) {
       if (!llvm::isa<llvm::yaml::NullNode>(value)) {
-        report(value, key, llvm::Twine("found ") + kindName(value), "expected a list of strings, e.g. ['::ns::name']");
+        report(value, key, llvm::Twine("found ") + kindName(value),
+               key == "checks" ? "expected a list of globs, or one string of them as clang-tidy writes it, "
+                                 "e.g. '-*,spawnguard-*'"
+                               : "expected a list of strings, e.g. ['::ns::name']");
       }
       return;
     }

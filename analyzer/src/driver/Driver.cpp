@@ -9,6 +9,7 @@
 #include "driver/CrashIsolation.hpp"
 #include "driver/FixOptions.hpp"
 #include "driver/FixStage.hpp"
+#include "driver/NoOpWarnings.hpp"
 #include "driver/Options.hpp"
 #include "driver/ReportFlags.hpp"
 #include "driver/TranslationUnitLint.hpp"
@@ -59,11 +60,18 @@ llvm::Expected<LintSettings> settingsFor(std::shared_ptr<const ConfigFile> confi
   for (std::string &glob : splitCheckGlobs(options::Checks)) {
     globs.push_back(std::move(glob));
   }
-  llvm::Expected<std::vector<std::string>> enabled = enabledChecks(globs);
+  // checkOptions refused a bad --checks and warned about its globs already:
+  // what is wrong or matches nothing here is the file's.
+  std::vector<size_t> unmatched;
+  llvm::Expected<std::vector<std::string>> enabled = enabledChecks(globs, &unmatched);
   if (!enabled) {
-    std::string where = config->Path.empty() ? "--checks" : config->Path;
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s: key 'checks': %s", where.c_str(),
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s: key 'checks': %s", config->Path.c_str(),
                                    llvm::toString(enabled.takeError()).c_str());
+  }
+  for (size_t index : unmatched) {
+    if (index < config->Checks.size()) {
+      warnCheckGlobMatchesNothing(config->Path + ": key 'checks'", globs[index]);
+    }
   }
   LintSettings settings;
   settings.EnabledChecks = std::move(*enabled);
@@ -218,7 +226,7 @@ int report(std::vector<Finding> findings, const std::string &root, const std::op
     return fail("--warnings-as-errors: " + llvm::toString(asErrors.takeError()), "name checks listed by --list-checks");
   }
   size_t errors = countWarningsAsErrors(findings, *asErrors);
-  OutputSettings output{options::Format, root, false, std::move(*asErrors)};
+  OutputSettings output{options::Format, root, false, std::move(*asErrors), options::SarifCategory};
   int written = writeOutput(findings, std::move(output), failures);
   if (written != CouldNotRun) {
     printClosingSummary(findings.size(), errors, hiddenInHeaders);
@@ -296,6 +304,24 @@ int checkOptions() {
   if (options::HeaderFilter.getNumOccurrences() > 0 && !llvm::Regex(options::HeaderFilter).isValid(regexError)) {
     return fail("--header-filter '" + options::HeaderFilter + "': " + regexError,
                 "pass an extended regular expression, e.g. --header-filter='^src/' or --header-filter='.*'");
+  }
+  if (options::SarifCategory.getNumOccurrences() > 0 &&
+      (options::Format != OutputFormat::Sarif || options::SarifCategory.empty() ||
+       llvm::StringRef(options::SarifCategory).trim() != llvm::StringRef(options::SarifCategory))) {
+    return fail("--sarif-category '" + options::SarifCategory + "': " +
+                    (options::Format != OutputFormat::Sarif ? "only SARIF output has a category"
+                                                            : "a category is a non-empty name without surrounding "
+                                                              "spaces"),
+                "pass --format sarif --sarif-category NAME, e.g. --sarif-category=spawnguard");
+  }
+  std::vector<size_t> unmatched;
+  std::vector<std::string> checkGlobs = splitCheckGlobs(options::Checks);
+  if (llvm::Expected<std::vector<std::string>> enabled = enabledChecks(checkGlobs, &unmatched); !enabled) {
+    return fail("--checks '" + options::Checks + "': " + llvm::toString(enabled.takeError()),
+                "pass clang-tidy style globs of the checks --list-checks names, e.g. --checks='-*,spawnguard-*'");
+  }
+  for (size_t index : unmatched) {
+    warnCheckGlobMatchesNothing("--checks", checkGlobs[index]);
   }
   if (llvm::Expected<std::set<std::string>> asErrors = warningsAsErrorsChecks(); !asErrors) {
     return fail("--warnings-as-errors: " + llvm::toString(asErrors.takeError()), "name checks listed by --list-checks");
@@ -567,6 +593,13 @@ int runDriver(int argc, const char **argv) {
   }
   if (!options::SummariesDir.empty()) {
     return writeShard(plan, results, failures);
+  }
+  if (failures.empty()) {
+    std::vector<UnitDeclaredNames> declared;
+    for (size_t index = 0; index < results.size(); ++index) {
+      declared.push_back({plan.SettingsOf[index]->Config.get(), &results[index].DeclaredNames});
+    }
+    warnAboutConfiguredNamesDeclaredNowhere(declared);
   }
   std::vector<Finding> findings = mergeUnits(results);
   size_t hiddenInHeaders = 0;

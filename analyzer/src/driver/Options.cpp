@@ -18,6 +18,11 @@ cl::opt<OutputFormat> Format("format", cl::desc("Output format"), cl::init(Outpu
                                         clEnumValN(OutputFormat::Sarif, "sarif", "SARIF 2.1.0 (GitHub code scanning)"),
                                         clEnumValN(OutputFormat::JsonLines, "jsonl", "one JSON object per finding")),
                              cl::cat(Category));
+cl::opt<std::string> SarifCategory("sarif-category",
+                                   cl::desc("With --format sarif: the run's category for GitHub code scanning "
+                                            "(automationDetails.id), e.g. 'spawnguard/server' when one "
+                                            "repository uploads several runs"),
+                                   cl::value_desc("NAME"), cl::cat(Category));
 cl::opt<std::string> OutputFile("o", cl::desc("Write the findings to FILE instead of stdout"),
                                 cl::value_desc("FILE"), cl::cat(Category));
 cl::opt<std::string> ConfigFile("config-file",

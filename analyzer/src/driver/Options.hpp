@@ -17,6 +17,7 @@ extern llvm::cl::list<std::string> SourcePaths;
 extern llvm::cl::opt<unsigned> Jobs;
 extern llvm::cl::opt<OutputFormat> Format;
 extern llvm::cl::opt<std::string> OutputFile;
+extern llvm::cl::opt<std::string> SarifCategory;
 extern llvm::cl::opt<std::string> ConfigFile;
 extern llvm::cl::opt<std::string> Checks;
 extern llvm::cl::opt<bool> Strict;

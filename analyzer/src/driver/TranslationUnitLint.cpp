@@ -10,6 +10,7 @@
 #include "files/RepoPaths.hpp"
 #include "fixes/FixCollector.hpp"
 #include "output/FindingPipeline.hpp"
+#include "recognisers/ConfiguredNames.hpp"
 #include "summary/SummaryBuilder.hpp"
 
 #include <clang/AST/ASTConsumer.h>
@@ -51,6 +52,7 @@ public:
     }
     context.setTraversalScope(UserDecls);
     RecogniserNames names = RecogniserNames::from(*Settings.Config);
+    Result.DeclaredNames = declaredNames(context, configuredNames(*Settings.Config));
     TranslationUnitFacts facts = TranslationUnitFacts::collect(context, names);
     TranslationUnitAnalyses analyses(context, names, facts, Settings.Strict);
     FixCollector fixes(context, facts, *Settings.Config);

@@ -40,6 +40,9 @@ struct TranslationUnitResult {
   std::string File;
   std::vector<Finding> Findings; // kept, not rendered
   std::optional<TranslationUnitSummary> Summary; // when LintSettings::Summarise; no spawn in a skipped file
+  // The configuration's spawn/bound/wait/deadline names this unit declares
+  // (recognisers/ConfiguredNames.hpp): one declared by no unit is warned about.
+  std::vector<std::string> DeclaredNames;
   bool ParseFailed = false;
   bool Crashed = false; // the lint itself crashed on this TU (recovered, reported)
   std::string Errors; // clang's diagnostics for a failed parse

@@ -18,7 +18,8 @@ struct OutputSettings {
   OutputFormat Format = OutputFormat::Text;
   std::string Root; // findings' paths are written relative to it
   bool Colour = false;
-  std::set<std::string> ErrorChecks; // --warnings-as-errors: shown as errors in text
+  std::set<std::string> ErrorChecks; // --warnings-as-errors: shown as errors in text, level error in SARIF
+  std::string SarifCategory;         // --sarif-category: SARIF's automationDetails.id
 };
 
 // The findings in the chosen format. failedUnits: one message per unit that
@@ -29,8 +30,8 @@ void writeFindings(llvm::raw_ostream &out, const std::vector<Finding> &findings,
 // Renders each finding (it is kept: this is the only place findings are rendered).
 void writeText(llvm::raw_ostream &out, const std::vector<Finding> &findings, bool colour,
                const std::set<std::string> &errorChecks);
-// root: findings' paths are written relative to it (uriBaseId %SRCROOT%).
-void writeSarif(llvm::raw_ostream &out, const std::vector<Finding> &findings, const std::string &root,
+// Findings' paths are written relative to settings.Root (uriBaseId %SRCROOT%).
+void writeSarif(llvm::raw_ostream &out, const std::vector<Finding> &findings, const OutputSettings &settings,
                 const std::vector<std::string> &failedUnits = {});
 void writeJsonLines(llvm::raw_ostream &out, const std::vector<Finding> &findings, const std::string &root);
 

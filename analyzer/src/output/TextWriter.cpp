@@ -23,7 +23,7 @@ void writeFindings(llvm::raw_ostream &out, const std::vector<Finding> &findings,
     writeText(out, findings, settings.Colour, settings.ErrorChecks);
     break;
   case OutputFormat::Sarif:
-    writeSarif(out, findings, settings.Root, failedUnits);
+    writeSarif(out, findings, settings, failedUnits);
     break;
   case OutputFormat::JsonLines:
     writeJsonLines(out, findings, settings.Root);

@@ -227,11 +227,53 @@ class ConfigurationTest(unittest.TestCase):
         self.assertEqual(result.returncode, 2, result.stderr)
         self.assertRegex(result.stderr, r"\.spawnguard\.yaml:1:\d+: bad value for key 'bound-functions'")
 
-    def test_a_check_glob_that_names_nothing_exits_2(self):
-        self.project.write(".spawnguard.yaml", "checks: ['spawnguard-no-such-check']\n")
-        result = self.project.lint(files=["configured.cpp"])
+    def test_a_check_glob_that_names_nothing_is_a_warning_naming_the_file(self):
+        self.project.write(".spawnguard.yaml", "spawn-functions: ['::jobs::submit']\n"
+                                               "checks: ['-spawnguard-no-such-check']\n")
+        result = self.project.lint("--format", "jsonl", files=["configured.cpp"])
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertEqual(len(result.stdout.splitlines()), 2, "the other checks still run")
+        self.assertIn(self.project.path(".spawnguard.yaml") + ": key 'checks': '-spawnguard-no-such-check' matches "
+                      "no check, so it changes nothing", result.stderr)
+
+    def test_a_bad_checks_flag_is_blamed_on_the_flag(self):
+        self.project.write(".spawnguard.yaml", "spawn-functions: ['::jobs::submit']\n")
+        result = self.project.lint("--checks=-*,spawnguard-unbounded-spawm", files=["configured.cpp"])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("warning: --checks: 'spawnguard-unbounded-spawm' matches no check", result.stderr)
+        self.assertNotIn(".spawnguard.yaml", result.stderr)
+        result = self.project.lint("--checks=spawnguard-[", files=["configured.cpp"])
         self.assertEqual(result.returncode, 2, result.stderr)
-        self.assertIn("key 'checks'", result.stderr)
+        self.assertIn("error: --checks 'spawnguard-[': invalid glob pattern", result.stderr)
+        self.assertNotIn(".spawnguard.yaml", result.stderr)
+
+    def test_clang_tidys_checks_string_is_accepted(self):
+        self.project.write(".spawnguard.yaml", "spawn-functions: ['::jobs::submit']\n"
+                                               "checks: '-*, spawnguard-unbounded-queue,bugprone-*'\n")
+        result = self.project.lint("--format", "jsonl", files=["configured.cpp"])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, "", "only the queue check runs, and it finds nothing unconfigured")
+        self.assertIn("key 'checks': 'bugprone-*' matches no check", result.stderr)
+        self.project.write(".spawnguard.yaml", "spawn-functions: ['::jobs::submit']\n"
+                                               "checks: '-*,spawnguard-unbounded-spawn'\n")
+        self.assertEqual([f["check"] for f in self.project.findings(files=["configured.cpp"])],
+                         ["spawnguard-unbounded-spawn"] * 2)
+
+    def test_a_configured_name_no_unit_declares_is_a_warning(self):
+        self.project.write(".spawnguard.yaml", "spawn-functions: ['::jobs::submit', '::job::submit']\n"
+                                               "bound-functions: ['jobs::take_slot', 'jobs::take_slots']\n"
+                                               "queue-push-functions: ['::mail::enqueue']\n")
+        result = self.project.lint(files=["configured.cpp"])
+        self.assertEqual(result.returncode, 1, result.stderr)
+        warned = re.findall(r"warning: .*\.spawnguard\.yaml: key '([a-z-]+)': '([^']+)' matches no declaration in "
+                            r"the 1 translation unit\(s\) linted with this file", result.stderr)
+        self.assertEqual(warned, [("spawn-functions", "::job::submit"), ("bound-functions", "jobs::take_slots")])
+        # Declared by another unit of the run: no warning.
+        self.project.write("other.cpp", "namespace job { void submit(); }\nnamespace jobs { bool take_slots(); }\n")
+        self.project.write_database(["configured.cpp", "other.cpp"])
+        result = self.project.lint()
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertNotIn("matches no declaration", result.stderr)
 
 
 class OutputFormatTest(unittest.TestCase):
