@@ -1,4 +1,4 @@
-// A header line (format, version, unit, inputs), one line per finding, and
+// A header line (format, version, unit, inputs, declared names), one line per finding, and
 // the summary's line when the unit was summarised.
 #include "cache/CacheEntry.hpp"
 
@@ -57,7 +57,8 @@ llvm::Error writeCacheEntry(const std::string &path, const CacheEntry &entry) {
   json::Value header(json::Object{{"format", FormatName},
                                   {"version", CacheFormatVersion},
                                   {"translationUnit", entry.File},
-                                  {"inputs", entry.Inputs}});
+                                  {"inputs", entry.Inputs},
+                                  {"declaredNames", entry.DeclaredNames}});
   return writeFileAtomically(path, "cache entry", [&](llvm::raw_ostream &out) {
     out << header << "\n";
     for (const Finding &finding : entry.Findings) {
@@ -97,8 +98,11 @@ llvm::Expected<CacheEntry> readCacheEntry(const std::string &path) {
         return entryError(path, "is not a cache entry of format version " + llvm::Twine(CacheFormatVersion));
       }
       const json::Value *inputs = object->get("inputs");
+      const json::Value *declared = object->get("declaredNames");
       std::optional<llvm::StringRef> unit = object->getString("translationUnit");
-      wellFormed = unit && inputs != nullptr && fromJSON(*inputs, entry.Inputs, json::Path(root).field("inputs"));
+      wellFormed = unit && inputs != nullptr && declared != nullptr &&
+                   fromJSON(*inputs, entry.Inputs, json::Path(root).field("inputs")) &&
+                   fromJSON(*declared, entry.DeclaredNames, json::Path(root).field("declaredNames"));
       entry.File = unit.value_or("").str();
     } else if (const json::Value *finding = wellFormed ? object->get("finding") : nullptr) {
       wellFormed = finding->getAsObject() != nullptr &&

@@ -1,6 +1,7 @@
 // One translation unit's cache entry: the files its parse read, with their
 // hashes, and what linting it gave (its kept findings, fix-its included, and
-// its summary). A file of JSON lines, written atomically.
+// its summary, the configured names it declares). A file of JSON lines,
+// written atomically.
 #pragma once
 
 #include "cache/UnitInputs.hpp"
@@ -24,6 +25,8 @@ struct CacheEntry {
   std::vector<UnitInput> Inputs;
   std::vector<Finding> Findings; // kept: after skip paths and NOLINT, with their fix-its
   std::optional<TranslationUnitSummary> Summary;
+  // The configuration's names the unit declares (a name no unit declares is warned about).
+  std::vector<std::string> DeclaredNames;
 };
 
 // An input as [file, hash].

@@ -51,13 +51,14 @@ TranslationUnitResult lintThroughCache(const clang::tooling::CompilationDatabase
     result.File = file;
     result.Findings = std::move(entry->Findings);
     result.Summary = std::move(entry->Summary);
+    result.DeclaredNames = std::move(entry->DeclaredNames);
     return result;
   }
   TranslationUnitResult result = lint();
   // A failed or crashed unit is linted again next time: its failure is
   // reported each run, and its partial findings are never reused.
   if (!result.ParseFailed && !result.Crashed) {
-    cache.store(key, CacheEntry{file, result.Inputs, result.Findings, result.Summary});
+    cache.store(key, CacheEntry{file, result.Inputs, result.Findings, result.Summary, result.DeclaredNames});
   }
   return result;
 }

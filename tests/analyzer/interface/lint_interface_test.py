@@ -618,6 +618,14 @@ class CacheTest(unittest.TestCase):
             json.dump(database, out)
         self.assert_same_as_uncached("--checks=spawnguard-*", "--extra-arg=-DNDEBUG", hits=2, misses=1)
 
+    def test_a_reused_unit_still_counts_the_configured_names_it_declares(self):
+        # serve is declared by baseline.cpp only: were that forgotten, a reused run would warn about it too.
+        self.project.write(".spawnguard.yaml", "spawn-functions: ['::serve', '::nowhere::start']\n")
+        result = self.assert_same_as_uncached(hits=0, misses=3)
+        self.assertIn("'::nowhere::start' matches no declaration", result.stderr)
+        self.assertNotIn("'::serve' matches no declaration", result.stderr)
+        self.assert_same_as_uncached(hits=3, misses=0)
+
     def test_a_corrupt_entry_is_a_miss_with_the_right_output(self):
         self.assert_same_as_uncached("--format", "jsonl", hits=0, misses=3)
         entries = sorted(os.path.join(self.cache, name) for name in os.listdir(self.cache))
