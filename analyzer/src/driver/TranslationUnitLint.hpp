@@ -2,6 +2,7 @@
 // the facts of user code, run the enabled checks, resolve their findings
 // (dropping what system headers, skip paths or NOLINT hide, before fix-its
 // are made) and summarise the unit for the cross-unit half of the checks.
+// With --cache-dir, an unchanged unit's last result instead (driver/CachedLint).
 #pragma once
 
 #include "cache/UnitInputs.hpp"
