@@ -7,6 +7,9 @@
 #   scripts/bench.sh lint    spawnguard-lint against clang++-19 -fsyntax-only on the
 #                            same TUs with the same flags; last line:
 #                            "lint-speed ratio=<median ratio>x tus=<n>"
+#   scripts/bench.sh cache   spawnguard-lint --cache-dir over Boost's 268 examples: cold,
+#                            unchanged, one file changed; last line:
+#                            "lint-cache unchanged=<ratio>x one-changed=<ratio>x tus=<n>"
 #   scripts/bench.sh server  the slow-query service's core under 10,000 keep-alive
 #                            loopback connections; last line: "server conns=..."
 #   scripts/bench.sh tasks   bytes per live task blocked on a timer, guard and raw
@@ -15,7 +18,7 @@
 source "$(dirname "$0")/common.sh"
 cd "$SPAWNGUARD_ROOT"
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 
 bench_guard() {
   build_preset release
@@ -25,6 +28,10 @@ bench_guard() {
 
 bench_lint() {
   bash bench/lint_speed.sh "$@"
+}
+
+bench_cache() {
+  bash bench/lint_cache.sh "$@"
 }
 
 bench_server() {
@@ -45,6 +52,7 @@ command=${1:-}
 case $command in
   guard) bench_guard "$@" ;;
   lint) bench_lint "$@" ;;
+  cache) bench_cache "$@" ;;
   server) bench_server "$@" ;;
   tasks) bench_tasks "$@" ;;
   -h|--help) usage ;;

@@ -13,6 +13,8 @@
 #   SPAWNGUARD_CHANGED_SINCE     git ref: re-lint only the TUs changed since it, reusing the
 #                                other TUs' summaries from SPAWNGUARD_SUMMARIES_DIR ('' = all)
 #   SPAWNGUARD_SUMMARIES_DIR     where the summaries are kept (BUILD_DIR/spawnguard-summaries)
+#   SPAWNGUARD_CACHE_DIR         the lint's result cache, --cache-dir (BUILD_DIR/spawnguard-cache;
+#                                'off' = none): unchanged units reuse their findings and summaries
 #   SPAWNGUARD_PACKAGE           spawnguard-lint .deb path or URL ('' = spawnguard-lint on PATH,
 #                                else the release asset of SPAWNGUARD_ACTION_REPOSITORY@SPAWNGUARD_ACTION_REF)
 #   SPAWNGUARD_INSTALL_ROOT      unpack the package here instead of apt-installing it
@@ -31,6 +33,7 @@ sarif=${SPAWNGUARD_SARIF:-spawnguard.sarif}
 fail_on_findings=${SPAWNGUARD_FAIL_ON_FINDINGS:-true}
 changed_since=${SPAWNGUARD_CHANGED_SINCE:-}
 summaries=${SPAWNGUARD_SUMMARIES_DIR:-$build_dir/spawnguard-summaries}
+cache=${SPAWNGUARD_CACHE_DIR:-$build_dir/spawnguard-cache}
 package=${SPAWNGUARD_PACKAGE:-}
 
 case $fail_on_findings in
@@ -71,6 +74,7 @@ spawnguard-lint --version
 # Which translation units to parse: all, or with a ref only those changed since it.
 shard=(spawnguard-lint -p "$build_dir" --jobs "$(nproc)" --summaries-dir "$summaries")
 [ -z "$checks" ] || shard+=(--checks "$checks")
+[ "$cache" = off ] || shard+=(--cache-dir "$cache")
 relint_all() {
   rm -rf "$summaries"
   mkdir -p "$summaries"

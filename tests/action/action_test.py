@@ -183,6 +183,17 @@ class ActionTest(unittest.TestCase):
         self.assertIn("the kept summaries cannot be merged", result.stdout)
         self.assertEqual(sarif_findings(os.path.join(self.project.root, "spawnguard.sarif")), self.project.expected())
 
+    def test_the_result_cache_is_on_and_a_second_run_reuses_every_unit(self):
+        self.assertExit(self.lint(), 1)
+        result = self.lint()
+        self.assertExit(result, 1)
+        self.assertRegex(result.stderr, rf"cache '.*/build/spawnguard-cache': {len(self.project.sources)} hit\(s\), "
+                                        r"0 miss\(es\)")
+        self.assertEqual(sarif_findings(os.path.join(self.project.root, "spawnguard.sarif")), self.project.expected())
+        result = self.lint(**{"cache-dir": "off"})
+        self.assertExit(result, 1)
+        self.assertNotIn("hit(s)", result.stderr)
+
     def test_bad_inputs_are_named(self):
         for inputs, message in (
                 ({"build-dir": "nowhere"}, "no nowhere/compile_commands.json: configure with "

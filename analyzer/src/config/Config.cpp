@@ -318,6 +318,7 @@ llvm::Expected<ConfigFile> parseConfigText(llvm::StringRef text, llvm::StringRef
                                            llvm::ArrayRef<CheckListKey> checkKeys) {
   ConfigFile config;
   config.Path = path.str();
+  config.Text = text.str();
   if (std::optional<std::string> problem = ConfigShapeCheck(text, path, checkKeys).firstProblem()) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), *problem);
   }

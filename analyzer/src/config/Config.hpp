@@ -36,6 +36,7 @@ struct CheckListKey {
 // One configuration file as written. Every key is optional.
 struct ConfigFile {
   std::string Path; // where it was read from ("" for the built-in default)
+  std::string Text; // as read: what --cache-dir keys a unit's settings on
   // clang-tidy style globs, applied in order: "-*", "spawnguard-detached-thread".
   std::vector<std::string> Checks;
   std::vector<std::string> SpawnFunctions;

@@ -2,6 +2,7 @@
 // naming the thing and the fix, with exit status 2.
 #include "driver/Driver.hpp"
 
+#include "cache/ResultCache.hpp"
 #include "checks/CheckRegistry.hpp"
 #include "config/Config.hpp"
 #include "driver/CompileDatabase.hpp"
@@ -570,12 +571,26 @@ int runDriver(int argc, const char **argv) {
   if (!options::Merge.empty()) {
     return mergeSummaries(repoRoot(), baseline);
   }
+  std::unique_ptr<ResultCache> cache;
+  if (!options::CacheDir.empty()) {
+    llvm::Expected<std::unique_ptr<ResultCache>> opened = ResultCache::open(options::CacheDir);
+    if (!opened) {
+      return fail(llvm::toString(opened.takeError()), "pass --cache-dir a writable folder, or leave it out");
+    }
+    cache = std::move(*opened);
+  }
   LintPlan plan;
   if (int failed = planRun(plan)) {
     return failed;
   }
+  for (auto &[config, settings] : plan.SettingsByConfig) {
+    settings.Cache = cache.get();
+  }
   std::vector<TranslationUnitResult> results;
   std::vector<std::string> failures = lintUnits(plan, results);
+  if (cache && !options::Quiet) {
+    cache->printStatistics(llvm::errs());
+  }
   if (!options::SummariesDir.empty()) {
     return writeShard(plan, results, failures);
   }

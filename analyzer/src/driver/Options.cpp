@@ -74,5 +74,9 @@ cl::opt<std::string> HeaderFilter("header-filter",
                                   cl::desc("Show the findings in headers whose path matches REGEX (default: "
                                            "every header's; '^$' shows none)"),
                                   cl::value_desc("REGEX"), cl::cat(Category));
+cl::opt<std::string> CacheDir("cache-dir",
+                              cl::desc("Keep each translation unit's findings and summary in DIR and reuse them "
+                                       "while its files, flags and configuration are unchanged (default: off)"),
+                              cl::value_desc("DIR"), cl::cat(Category));
 
 } // namespace spawnguard::options

@@ -33,5 +33,6 @@ extern llvm::cl::list<std::string> ExtraArgsBefore;
 extern llvm::cl::opt<bool> Quiet;
 extern llvm::cl::opt<std::string> WarningsAsErrors;
 extern llvm::cl::opt<std::string> HeaderFilter;
+extern llvm::cl::opt<std::string> CacheDir;
 
 } // namespace spawnguard::options

@@ -5,6 +5,7 @@
 #include "ast/AstNavigation.hpp"
 #include "ast/SourceLocate.hpp"
 #include "checks/CheckRegistry.hpp"
+#include "driver/CachedLint.hpp"
 #include "driver/CrashIsolation.hpp"
 #include "files/RepoPaths.hpp"
 #include "fixes/FixCollector.hpp"
@@ -45,6 +46,10 @@ public:
     }
     // Only user code is traversed (matchers and parent maps included):
     // Boost's headers are most of a TU and hold nothing to report.
+    if (Settings.Cache != nullptr) {
+      std::vector<UnitInput> inputs = unitInputs(Compiler.getSourceManager());
+      Result.Inputs.insert(Result.Inputs.end(), inputs.begin(), inputs.end());
+    }
     context.setTraversalScope(UserDecls);
     RecogniserNames names = RecogniserNames::from(*Settings.Config);
     Result.DeclaredNames = declaredNames(context, configuredNames(*Settings.Config));
@@ -131,10 +136,8 @@ private:
   TranslationUnitResult &Result;
 };
 
-} // namespace
-
-TranslationUnitResult lintTranslationUnit(const clang::tooling::CompilationDatabase &database,
-                                          const std::string &file, const LintSettings &settings) {
+TranslationUnitResult parseAndLint(const clang::tooling::CompilationDatabase &database, const std::string &file,
+                                   const LintSettings &settings) {
   TranslationUnitResult result;
   result.File = file;
   // A physical file system of its own, whose working directory is the TU's
@@ -158,6 +161,16 @@ TranslationUnitResult lintTranslationUnit(const clang::tooling::CompilationDatab
   result.Crashed = !runIsolated([&] { result.ParseFailed = tool.run(&factory) != 0; });
   errors.flush();
   return result;
+}
+
+} // namespace
+
+TranslationUnitResult lintTranslationUnit(const clang::tooling::CompilationDatabase &database,
+                                          const std::string &file, const LintSettings &settings) {
+  if (settings.Cache == nullptr) {
+    return parseAndLint(database, file, settings);
+  }
+  return lintThroughCache(database, file, settings, [&] { return parseAndLint(database, file, settings); });
 }
 
 } // namespace spawnguard

@@ -2,8 +2,10 @@
 // the facts of user code, run the enabled checks, resolve their findings
 // (dropping what system headers, skip paths or NOLINT hide, before fix-its
 // are made) and summarise the unit for the cross-unit half of the checks.
+// With --cache-dir, an unchanged unit's last result instead (driver/CachedLint).
 #pragma once
 
+#include "cache/UnitInputs.hpp"
 #include "config/Config.hpp"
 #include "findings/Finding.hpp"
 #include "summary/TranslationUnitSummary.hpp"
@@ -17,6 +19,8 @@
 
 namespace spawnguard {
 
+class ResultCache;
+
 struct LintSettings {
   std::shared_ptr<const ConfigFile> Config;
   std::string Root; // the repository: skip paths are relative to it
@@ -29,6 +33,8 @@ struct LintSettings {
   // --extra-arg-before and --extra-arg: put first and last in every compile command.
   std::vector<std::string> ExtraArgsBefore;
   std::vector<std::string> ExtraArgs;
+  // --cache-dir: units whose inputs are unchanged reuse their last result.
+  ResultCache *Cache = nullptr;
 };
 
 struct TranslationUnitResult {
@@ -41,6 +47,7 @@ struct TranslationUnitResult {
   bool ParseFailed = false;
   bool Crashed = false; // the lint itself crashed on this TU (recovered, reported)
   std::string Errors; // clang's diagnostics for a failed parse
+  std::vector<UnitInput> Inputs; // the files the parse read, with --cache-dir
 };
 
 TranslationUnitResult lintTranslationUnit(const clang::tooling::CompilationDatabase &database,

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The command-line interface of spawnguard-lint as CI users meet it: NOLINT
 forms, .spawnguard.yaml, SARIF and JSON lines output, baselines, --strict,
---checks, --jobs, header de-duplication, clang-tidy's flags. Each test runs the real binary on
+--checks, --jobs, header de-duplication, clang-tidy's flags, --cache-dir. Each test runs the real binary on
 small inputs copied into a fresh folder with its own compile database.
 
 usage: lint_interface_test.py LINT_BINARY [unittest args...]
@@ -551,6 +551,166 @@ class TidyFlagsTest(unittest.TestCase):
         result = self.project.lint("--header-filter=(", files=["baseline.cpp"])
         self.assertEqual(result.returncode, 2, result.stderr)
         self.assertIn("--header-filter '('", result.stderr)
+
+
+CACHE_STATISTICS = re.compile(r"spawnguard-lint: cache '.*': (\d+) hit\(s\), (\d+) miss\(es\)\n")
+SOURCE = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+
+
+class CacheTest(unittest.TestCase):
+    """--cache-dir: a unit whose files, flags and configuration are unchanged
+    reuses its findings and summary, and every output is byte for byte what
+    a run without the cache prints; anything changed is linted again."""
+
+    def setUp(self):
+        self.project = Project("includer_one.cpp", "includer_two.cpp", "baseline.cpp")
+        self.cache = os.path.join(self.project.root, "cache")
+
+    def tearDown(self):
+        self.project.cleanup()
+
+    def cached(self, *args, files=()):
+        """The run with the cache, its (hits, misses) and its stderr without the statistics line."""
+        result = self.project.lint("--cache-dir", self.cache, *args, files=files)
+        statistics = CACHE_STATISTICS.search(result.stderr)
+        self.assertIsNotNone(statistics, result.stderr)
+        counts = (int(statistics[1]), int(statistics[2]))
+        return result, counts, CACHE_STATISTICS.sub("", result.stderr)
+
+    def assert_same_as_uncached(self, *args, hits, misses, files=()):
+        fresh = self.project.lint(*args, files=files)
+        result, counts, stderr = self.cached(*args, files=files)
+        self.assertEqual((result.returncode, result.stdout, stderr), (fresh.returncode, fresh.stdout, fresh.stderr))
+        self.assertEqual(counts, (hits, misses))
+        return result
+
+    def test_a_second_identical_run_reuses_every_unit_with_the_same_output(self):
+        self.assert_same_as_uncached(hits=0, misses=3)
+        for output in ("text", "jsonl", "sarif"):
+            result = self.assert_same_as_uncached("--format", output, hits=3, misses=0)
+            self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertEqual(len([name for name in os.listdir(self.cache) if name.endswith(".entry.jsonl")]), 3)
+
+    def test_editing_a_header_relints_exactly_the_units_that_include_it(self):
+        self.assert_same_as_uncached(hits=0, misses=3)
+        header = self.project.path("shared_header.hpp")
+        with open(header) as source:
+            text = source.read()
+        # A NOLINT the cached findings know nothing of: a reused unit would still report the line.
+        self.project.write("shared_header.hpp", text.replace("next_connection());", "next_connection()); // NOLINT"))
+        result = self.assert_same_as_uncached("--format", "jsonl", hits=1, misses=2)
+        self.assertEqual([f["file"] for f in json_lines(result.stdout)], ["src/baseline.cpp"])
+        self.assert_same_as_uncached("--format", "jsonl", hits=3, misses=0)
+
+    def test_a_changed_configuration_or_compile_flag_misses(self):
+        self.assert_same_as_uncached(hits=0, misses=3)
+        self.project.write(".spawnguard.yaml", "strict: true\n")
+        self.assert_same_as_uncached(hits=0, misses=3)
+        self.project.write(".spawnguard.yaml", "strict: true\nchecks: ['-*', 'spawnguard-detached-thread']\n")
+        self.assert_same_as_uncached(hits=0, misses=3)
+        self.assert_same_as_uncached("--checks=spawnguard-*", hits=0, misses=3)
+        self.assert_same_as_uncached("--checks=spawnguard-*", "--extra-arg=-DNDEBUG", hits=0, misses=3)
+        self.assert_same_as_uncached("--checks=spawnguard-*", "--extra-arg=-DNDEBUG", hits=3, misses=0)
+        with open(os.path.join(self.project.root, "build", "compile_commands.json")) as source:
+            database = json.load(source)
+        database[0]["arguments"].insert(1, "-DCHANGED")
+        with open(os.path.join(self.project.root, "build", "compile_commands.json"), "w") as out:
+            json.dump(database, out)
+        self.assert_same_as_uncached("--checks=spawnguard-*", "--extra-arg=-DNDEBUG", hits=2, misses=1)
+
+    def test_a_reused_unit_still_counts_the_configured_names_it_declares(self):
+        # serve is declared by baseline.cpp only: were that forgotten, a reused run would warn about it too.
+        self.project.write(".spawnguard.yaml", "spawn-functions: ['::serve', '::nowhere::start']\n")
+        result = self.assert_same_as_uncached(hits=0, misses=3)
+        self.assertIn("'::nowhere::start' matches no declaration", result.stderr)
+        self.assertNotIn("'::serve' matches no declaration", result.stderr)
+        self.assert_same_as_uncached(hits=3, misses=0)
+
+    def test_a_corrupt_entry_is_a_miss_with_the_right_output(self):
+        self.assert_same_as_uncached("--format", "jsonl", hits=0, misses=3)
+        entries = sorted(os.path.join(self.cache, name) for name in os.listdir(self.cache))
+        with open(entries[0], "r+") as entry:
+            entry.truncate(os.path.getsize(entries[0]) // 2)  # a run killed mid-write (no rename would show it)
+        with open(entries[1], "w") as entry:
+            entry.write('{"format": "spawnguard-lint cache entry", "version": 1}\n{"finding": 3}\n')
+        with open(entries[2], "wb") as entry:
+            entry.write(b"\xff\x00 not json\n")
+        fresh = self.project.lint("--format", "jsonl")
+        result, counts, stderr = self.cached("--format", "jsonl")
+        self.assertEqual((result.returncode, result.stdout), (fresh.returncode, fresh.stdout))
+        self.assertEqual(counts, (0, 3))
+        self.assertEqual(stderr.count("spawnguard-lint: warning: cache entry '"), 3, stderr)
+        self.assert_same_as_uncached("--format", "jsonl", hits=3, misses=0)
+
+    def test_a_relative_cache_dir_is_under_the_folder_the_lint_runs_from_whatever_the_jobs(self):
+        # Parallel units move the process's working directory to their own compile folders.
+        command = [LINT, "-p", "build", "--root", ".", "--jobs", "3", "--cache-dir", "cache"]
+        for expected in ("0 hit(s), 3 miss(es)", "3 hit(s), 0 miss(es)"):
+            result = subprocess.run(command, cwd=self.project.root, capture_output=True, text=True, timeout=300)
+            self.assertEqual(result.returncode, 1, result.stderr)
+            self.assertIn(f"cache '{self.cache}': {expected}", result.stderr)
+        self.assertEqual(len(os.listdir(self.cache)), 3)
+
+    def test_an_unwritable_cache_dir_exits_2_naming_it(self):
+        blocker = os.path.join(self.project.root, "a-file")
+        with open(blocker, "w") as out:
+            out.write("not a folder\n")
+        for folder in (os.path.join(blocker, "cache"), blocker):
+            result = self.project.lint("--cache-dir", folder)
+            self.assertEqual(result.returncode, 2, result.stderr)
+            self.assertIn(f"--cache-dir '{folder}'", result.stderr)
+            self.assertIn("fix: pass --cache-dir a writable folder", result.stderr)
+
+    def test_a_unit_that_fails_to_parse_is_never_cached(self):
+        self.project.write("broken.cpp", "void broken( {\n")
+        self.project.write_database(["broken.cpp", "baseline.cpp"])
+        for _ in range(2):
+            result, counts, _ = self.cached()
+            self.assertEqual(result.returncode, 2, result.stderr)
+            self.assertIn("failed to parse", result.stderr)
+        self.assertEqual(counts, (1, 1))
+
+    def test_cross_unit_findings_are_the_same_from_the_cache(self):
+        # The spawn is in one unit, the loop that repeats it in another: only the merge sees both.
+        self.project.write("starter.cpp", "#include <thread>\nvoid serve(int connection);\n"
+                                          "void start(int connection) { std::thread(serve, connection).detach(); }\n")
+        self.project.write("acceptor.cpp", "int next_connection();\nvoid start(int connection);\n"
+                                           "void accept_forever() {\n  for (;;) {\n    start(next_connection());\n"
+                                           "  }\n}\n")
+        self.project.write_database(["starter.cpp", "acceptor.cpp"])
+        alone = self.project.findings("--no-cross-tu")
+        self.assert_same_as_uncached("--format", "jsonl", hits=0, misses=2)
+        result = self.assert_same_as_uncached("--format", "jsonl", hits=2, misses=0)
+        self.assertGreater(len(json_lines(result.stdout)), len(alone), "the merge adds nothing to test")
+        self.assert_same_as_uncached("--format", "sarif", hits=2, misses=0)
+
+    def test_fix_its_round_trip_through_the_cache(self):
+        fixes = os.path.join(SOURCE, "fixtures", "analyzer", "fixes")
+        shutil.copy(os.path.join(fixes, "callback_session_and_posts.cpp"), self.project.src)
+        shutil.copy(os.path.join(fixes, ".spawnguard.yaml"), self.project.src)
+        database = [{"directory": self.project.src, "file": self.project.path("callback_session_and_posts.cpp"),
+                     "arguments": ["clang++-19", "-std=c++20", "-I" + os.path.join(SOURCE, "runtime-guard", "include"),
+                                   "-c", "callback_session_and_posts.cpp"]}]
+        with open(os.path.join(self.project.root, "build", "compile_commands.json"), "w") as out:
+            json.dump(database, out)
+        exported = {}
+        for run, expected_counts in (("fresh", None), ("stored", (0, 1)), ("reused", (1, 0))):
+            path = os.path.join(self.project.root, f"{run}.yaml")
+            if expected_counts is None:
+                result = self.project.lint("--format", "sarif", "--export-fixes", path)
+            else:
+                result, counts, _ = self.cached("--format", "sarif", "--export-fixes", path)
+                self.assertEqual(counts, expected_counts)
+            self.assertEqual(result.returncode, 1, result.stderr)
+            with open(path) as source:
+                exported[run] = (result.stdout, source.read().replace(path, "FILE"))
+        self.assertIn('"fixes"', exported["fresh"][0])
+        self.assertEqual(exported["stored"], exported["fresh"])
+        self.assertEqual(exported["reused"], exported["fresh"])
+
+
+def json_lines(text):
+    return [json.loads(line) for line in text.splitlines()]
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ LAYERS = [
     "checks",       # one class per check, both scopes, and the registry
     "fixes",        # fix-its for findings, made while the AST is alive
     "output",       # NOLINT, de-duplication, baseline, rendering, writers
+    "cache",        # --cache-dir: unit keys, entries, inputs' hashes
     "driver",       # spawnguard-lint's run: plan, lint, merge, report
     "src",          # main.cpp
     "tidy",         # the clang-tidy plugin
