@@ -37,6 +37,18 @@ spawnguard::Guard &bench_guard() {
   return guard;
 }
 
+// The same with the task tree kept (Config::task_tree): its spawns carry an
+// id and a parent, and its coroutines run on a TaskExecutor.
+spawnguard::Guard &tree_guard() {
+  static spawnguard::Guard guard([] {
+    spawnguard::Config config;
+    config.sink = spawnguard::SinkKind::none;
+    config.task_tree = true;
+    return config;
+  }());
+  return guard;
+}
+
 void raw_co_spawn(benchmark::State &state) {
   asio::io_context io(1);
   for (auto _ : state) {
@@ -137,18 +149,24 @@ void interleaved_ratio(benchmark::State &state) {
   auto raw = [&] { asio::co_spawn(io, empty_task(), asio::detached); };
   auto at_site = [&] { spawnguard::co_spawn(site, io, empty_task(), asio::detached); };
   auto by_location = [&] { spawnguard::co_spawn(io, empty_task(), asio::detached); };
+  auto tree_site = tree_guard().site("bench-tree");
+  auto in_tree = [&] { spawnguard::co_spawn(tree_site, io, empty_task(), asio::detached); };
   std::vector<double> site_ratios;
   std::vector<double> location_ratios;
+  std::vector<double> tree_ratios;
   bool raw_first = true;
   for (auto _ : state) {
     double raw_ns = 0;
     double site_ns = 0;
     double location_ns = 0;
+    double tree_ns = 0;
     if (raw_first) {
       raw_ns = warm_cpu_ns(io, raw);
       site_ns = warm_cpu_ns(io, at_site);
       location_ns = warm_cpu_ns(io, by_location);
+      tree_ns = warm_cpu_ns(io, in_tree);
     } else {
+      tree_ns = warm_cpu_ns(io, in_tree);
       location_ns = warm_cpu_ns(io, by_location);
       site_ns = warm_cpu_ns(io, at_site);
       raw_ns = warm_cpu_ns(io, raw);
@@ -156,9 +174,11 @@ void interleaved_ratio(benchmark::State &state) {
     raw_first = !raw_first;
     site_ratios.push_back(site_ns / raw_ns);
     location_ratios.push_back(location_ns / raw_ns);
+    tree_ratios.push_back(tree_ns / raw_ns);
   }
   state.counters["site_ratio"] = median(site_ratios);
   state.counters["location_ratio"] = median(location_ratios);
+  state.counters["tree_ratio"] = median(tree_ratios);
 }
 
 BENCHMARK(interleaved_ratio)->Iterations(400);
@@ -232,6 +252,10 @@ int main(int argc, char **argv) {
   const double guarded_bytes = heap_bytes_per_live_task(live_tasks, [&](auto &io, auto task) {
     spawnguard::co_spawn(site, io, std::move(task), asio::detached);
   });
+  auto tree_site = tree_guard().site("bench-tree-live");
+  const double tree_bytes = heap_bytes_per_live_task(live_tasks, [&](auto &io, auto task) {
+    spawnguard::co_spawn(tree_site, io, std::move(task), asio::detached);
+  });
 
   auto &ns = reporter.nanoseconds_per_iteration;
   const double raw = ns["raw_co_spawn"] / batch;
@@ -249,6 +273,9 @@ int main(int argc, char **argv) {
   const double location_ratio = reporter.counters["location_ratio"];
   fmt::print("interleaved median ratio (thread CPU time): Site {:.3f}x, source_location {:.3f}x\n",
              site_ratio, location_ratio);
+  fmt::print("task tree kept (Config::task_tree): interleaved median ratio {:.3f}x, heap per live "
+             "task {:.1f} B, extra {:.1f} B\n",
+             reporter.counters["tree_ratio"], tree_bytes, tree_bytes - raw_bytes);
   fmt::print("guard-overhead time={:.2f}x bytes_per_task={:.0f}\n",
              std::max(site_ratio, location_ratio), guarded_bytes - raw_bytes);
   return 0;
