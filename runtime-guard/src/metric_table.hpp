@@ -22,26 +22,27 @@ struct MetricFamily {
 };
 
 std::string seconds_text(std::chrono::nanoseconds age);
+template <auto Field> std::string field_text(const SiteStats &s) { return std::to_string(s.*Field); }
 
 inline constexpr std::array metric_families{
     MetricFamily{"spawnguard_tasks_live", "gauge", "Tasks spawned at the site and not finished.",
-                 [](const SiteStats &s) { return std::to_string(s.live); }},
+                 field_text<&SiteStats::live>},
     MetricFamily{"spawnguard_tasks_peak_live", "gauge", "Most tasks live at once at the site.",
-                 [](const SiteStats &s) { return std::to_string(s.peak_live); }},
+                 field_text<&SiteStats::peak_live>},
     MetricFamily{"spawnguard_tasks_spawned_total", "counter", "Tasks admitted at the site.",
-                 [](const SiteStats &s) { return std::to_string(s.spawned); }},
+                 field_text<&SiteStats::spawned>},
     MetricFamily{"spawnguard_tasks_finished_total", "counter",
                  "Tasks of the site that ended normally.",
-                 [](const SiteStats &s) { return std::to_string(s.finished); }},
+                 field_text<&SiteStats::finished>},
     MetricFamily{"spawnguard_tasks_failed_total", "counter",
                  "Tasks of the site that ended with an exception.",
-                 [](const SiteStats &s) { return std::to_string(s.failed); }},
+                 field_text<&SiteStats::failed>},
     MetricFamily{"spawnguard_tasks_rejected_total", "counter",
                  "Spawns the site refused (limit, shedding or no memory for the record).",
-                 [](const SiteStats &s) { return std::to_string(s.rejected); }},
+                 field_text<&SiteStats::rejected>},
     MetricFamily{"spawnguard_tasks_cancelled_total", "counter",
                  "Live tasks of the site the guard cancelled at critical (cancellable sites).",
-                 [](const SiteStats &s) { return std::to_string(s.cancelled); }},
+                 field_text<&SiteStats::cancelled>},
     MetricFamily{"spawnguard_task_oldest_age_seconds", "gauge",
                  "Age of the site's oldest live task.",
                  [](const SiteStats &s) { return seconds_text(s.oldest_age); }},

@@ -97,11 +97,22 @@ void expect_fanout(const json::object &session, int children, int grandchildren,
   }
 }
 
-TEST(TaskTree, ASessionAndWhatItFansOutAreOneSubtreeInTextAndJson) {
-  Guard guard(tree_config());
+// A guard (keeping the tree unless a test says otherwise), an io_context and
+// a gate every parked task waits on, cancelled at the end.
+class TaskTree : public ::testing::Test {
+protected:
+  void TearDown() override {
+    gate.cancel();
+    io.restart();
+    io.run();
+  }
+  Guard guard{tree_config()};
   asio::io_context io;
-  asio::steady_timer gate(io, asio::steady_timer::time_point::max());
+  asio::steady_timer gate{io, asio::steady_timer::time_point::max()};
   Fanout fanout{guard.site("session"), guard.site("child"), guard.site("grandchild"), io, gate};
+};
+
+TEST_F(TaskTree, ASessionAndWhatItFansOutAreOneSubtreeInTextAndJson) {
   auto lone = guard.site("lone");
   spawnguard::co_spawn(lone, io, parked(gate), asio::detached);
   spawnguard::co_spawn(fanout.session_site, io, fanout.session(false), asio::detached);
@@ -144,15 +155,12 @@ TEST(TaskTree, ASessionAndWhatItFansOutAreOneSubtreeInTextAndJson) {
   // The by-site dump is unchanged by the tree.
   EXPECT_NE(guard.dump_text().find("site grandchild live=6"), std::string::npos);
   gate.cancel();
+  io.restart();
   io.run();
   EXPECT_EQ(guard.dump_text(DumpShape::tree), "spawnguard task tree: 0 live task(s) in 0 tree(s)\n");
 }
 
-TEST(TaskTree, ChildrenOfAParentThatEndedFirstStayTogetherUnderAnEndedNode) {
-  Guard guard(tree_config());
-  asio::io_context io;
-  asio::steady_timer gate(io, asio::steady_timer::time_point::max());
-  Fanout fanout{guard.site("session"), guard.site("child"), guard.site("grandchild"), io, gate};
+TEST_F(TaskTree, ChildrenOfAParentThatEndedFirstStayTogetherUnderAnEndedNode) {
   spawnguard::co_spawn(fanout.session_site, io, fanout.session(true), asio::detached);
   io.poll();
   ASSERT_EQ(fanout.session_site.stats().live, 0); // the session is over
@@ -172,14 +180,9 @@ TEST(TaskTree, ChildrenOfAParentThatEndedFirstStayTogetherUnderAnEndedNode) {
   EXPECT_EQ(text.rfind("spawnguard task tree: 9 live task(s) in 1 tree(s)\n(ended task #", 0), 0u)
       << text;
   EXPECT_NE(text.find(") subtree=9\n  child #"), std::string::npos) << text;
-  gate.cancel();
-  io.run();
 }
 
-TEST(TaskTree, APostedTaskIsTheParentOfWhatItSpawns) {
-  Guard guard(tree_config());
-  asio::io_context io;
-  asio::steady_timer gate(io, asio::steady_timer::time_point::max());
+TEST_F(TaskTree, APostedTaskIsTheParentOfWhatItSpawns) {
   auto poster = guard.site("poster");
   auto worker = guard.site("worker");
   std::uint64_t poster_id = 0;
@@ -200,30 +203,27 @@ TEST(TaskTree, APostedTaskIsTheParentOfWhatItSpawns) {
   for (const auto &task : tasks) {
     EXPECT_EQ(task.parent, poster_id); // the posted task, ended since
   }
-  gate.cancel();
-  io.run();
 }
 
-TEST(TaskTree, WithoutTheTreeEveryTaskIsItsOwnRoot) {
-  Guard guard(test::quiet_config());
-  asio::io_context io;
-  asio::steady_timer gate(io, asio::steady_timer::time_point::max());
-  Fanout fanout{guard.site("session"), guard.site("child"), guard.site("grandchild"), io, gate};
-  spawnguard::co_spawn(fanout.session_site, io, fanout.session(false), asio::detached);
+TEST_F(TaskTree, WithoutTheTreeEveryTaskIsItsOwnRoot) {
+  Guard flat(test::quiet_config());
+  Fanout untracked{flat.site("session"), flat.site("child"), flat.site("grandchild"), io, gate};
+  spawnguard::co_spawn(untracked.session_site, io, untracked.session(false), asio::detached);
   io.poll();
-  for (const auto &task : guard.live_task_list()) {
+  for (const auto &task : flat.live_task_list()) {
     EXPECT_EQ(task.id, 0u);
     EXPECT_EQ(task.parent, 0u);
   }
-  const auto parsed = json::parse(guard.dump_json(DumpShape::tree)).as_object();
+  const auto parsed = json::parse(flat.dump_json(DumpShape::tree)).as_object();
   EXPECT_EQ(parsed.at("trees").as_array().size(), 10u);
   gate.cancel();
-  io.run();
+  io.restart();
+  io.run(); // before `flat` goes: its tasks must be over
 }
 
 // Sessions on strands of an io_context run by two threads: every session's
 // children are its own, whichever thread ran which piece.
-TEST(TaskTree, SessionsOnStrandsOfAMultiThreadedContextKeepTheirOwnChildren) {
+TEST(TaskTreeThreads, SessionsOnStrandsOfAMultiThreadedContextKeepTheirOwnChildren) {
   Guard guard(tree_config());
   asio::io_context io(2);
   constexpr int sessions = 8;
