@@ -43,7 +43,9 @@ GuardState::GuardState(Config cfg)
 
 // Re-arms a timer every sample period and waits on the PSI trigger, both on
 // one strand; stop() guarantees no tick or wake touches the guard afterwards
-// (every timer and trigger operation and every sample hold `mutex`).
+// (every timer and trigger operation and every sample hold `mutex`). The
+// mutex is recursive: a sink called from a sample may ask the guard for the
+// trigger's status, or stop or restart the sampler.
 class SamplerLoop : public std::enable_shared_from_this<SamplerLoop> {
 public:
   SamplerLoop(Guard &guard, const net::any_io_executor &ex,
@@ -57,6 +59,9 @@ public:
 
   void start() {
     std::lock_guard lock(mutex_);
+    if (stopped_) { // stopped by another thread before it started
+      return;
+    }
     arm();
     wait_trigger();
   }
@@ -85,7 +90,9 @@ private:
         return;
       }
       self->guard_.sample_now();
-      self->arm();
+      if (!self->stopped_) { // a sink may have stopped the sampler
+        self->arm();
+      }
     });
   }
   void wait_trigger() {
@@ -99,12 +106,14 @@ private:
       }
       self->trigger_->count_fire();
       self->guard_.sample_now();
-      self->wait_trigger();
+      if (!self->stopped_) {
+        self->wait_trigger();
+      }
     });
   }
 
   Guard &guard_;
-  mutable std::mutex mutex_;
+  mutable std::recursive_mutex mutex_;
   bool stopped_ = false;
   net::strand<net::any_io_executor> strand_;
   net::steady_timer timer_;
@@ -290,19 +299,25 @@ std::vector<LiveTask> Guard::live_task_list() const {
 }
 
 void Guard::start_sampler(const detail::net::any_io_executor &ex) {
-  detail::SinkDeliveries deliveries;
+  const auto &config = state_->config;
+  auto fresh = std::make_shared<detail::SamplerLoop>(
+      *this, ex, config.sample_period, config.pressure_trigger, state_->probe.pressure_file());
+  const auto trigger = fresh->trigger_status();
+  std::shared_ptr<detail::SamplerLoop> old;
   {
     std::lock_guard lock(state_->sampler_mutex);
-    if (state_->sampler) {
-      state_->sampler->stop();
-    }
-    const auto &config = state_->config;
-    state_->sampler = std::make_shared<detail::SamplerLoop>(
-        *this, ex, config.sample_period, config.pressure_trigger, state_->probe.pressure_file());
-    const auto trigger = state_->sampler->trigger_status();
-    state_->sampler->start();
-    deliveries.sampler_start = SamplerStart{config.sample_period, trigger.armed, trigger.file,
-                                            trigger.trigger, trigger.note};
+    old = std::exchange(state_->sampler, fresh);
+  }
+  // Outside sampler_mutex: stop() waits for a sample in progress, whose sinks
+  // may call back into the guard (pressure_trigger takes sampler_mutex).
+  if (old) {
+    old->stop();
+  }
+  fresh->start();
+  detail::SinkDeliveries deliveries;
+  deliveries.sampler_start =
+      SamplerStart{config.sample_period, trigger.armed, trigger.file, trigger.trigger, trigger.note};
+  {
     std::lock_guard monitor(state_->monitor_mutex);
     deliveries.sinks = state_->sinks;
   }
@@ -311,18 +326,27 @@ void Guard::start_sampler(const detail::net::any_io_executor &ex) {
 }
 
 std::optional<PressureTriggerStatus> Guard::pressure_trigger() const {
-  std::lock_guard lock(state_->sampler_mutex);
-  if (!state_->sampler) {
+  std::shared_ptr<detail::SamplerLoop> sampler;
+  {
+    // Not held while the loop's own lock is taken: a sample holds that one
+    // and its sinks may come here (no lock-order inversion).
+    std::lock_guard lock(state_->sampler_mutex);
+    sampler = state_->sampler;
+  }
+  if (!sampler) {
     return std::nullopt;
   }
-  return state_->sampler->trigger_status();
+  return sampler->trigger_status();
 }
 
 void Guard::stop_sampler() {
-  std::lock_guard lock(state_->sampler_mutex);
-  if (state_->sampler) {
-    state_->sampler->stop();
-    state_->sampler.reset();
+  std::shared_ptr<detail::SamplerLoop> old;
+  {
+    std::lock_guard lock(state_->sampler_mutex);
+    old = std::move(state_->sampler);
+  }
+  if (old) { // outside sampler_mutex, as in start_sampler
+    old->stop();
   }
 }
 

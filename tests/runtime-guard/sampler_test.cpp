@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
 #include <future>
 #include <memory>
@@ -281,6 +282,49 @@ TEST(Sampler, ASinkCallingBackIntoTheGuardDoesNotDeadlock) {
   EXPECT_EQ(sink->stats_sites, 1u);
   EXPECT_TRUE(sink->reading);
   EXPECT_TRUE(sink->trigger_known);
+}
+
+// The common case: a callback sink runs on the sampler's own tick, and reads
+// the Prometheus page (which asks for the PSI trigger's status) while another
+// thread scrapes it too, and finally stops the sampler from inside the sink.
+TEST(Sampler, ASinkOnTheSamplersTickReadsThePageWhileAnotherThreadScrapes) {
+  Config config = quiet();
+  config.sample_period = 10ms;
+  config.memory_budget_bytes = 1 << 20; // the process is over it: critical at the first tick
+  Guard guard(config);
+  std::atomic<int> published{0};
+  std::string page_in_sink;
+  guard.add_sink(make_callback_sink([&](const Alert &) {
+    page_in_sink = guard.prometheus_text();
+    (void)guard.pressure_trigger();
+    (void)guard.recent_alerts();
+    guard.stop_sampler();
+    ++published;
+  }));
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  std::atomic<bool> scraping{true};
+  std::thread scraper([&] {
+    while (scraping) {
+      (void)guard.prometheus_text();
+    }
+  });
+  std::thread([&guard, &published, done] {
+    asio::io_context io;
+    guard.start_sampler(io.get_executor());
+    while (published == 0) {
+      io.run_for(10ms);
+      io.restart();
+    }
+    guard.stop_sampler();
+    done->set_value();
+  }).detach();
+  const bool in_time = finished.wait_for(30s) == std::future_status::ready;
+  scraping = false;
+  scraper.join();
+  ASSERT_TRUE(in_time) << "a sink on the sampler's tick deadlocked";
+  EXPECT_EQ(published, 1); // the sink stopped the sampler: no second tick
+  EXPECT_NE(page_in_sink.find("spawnguard_alert_level 2"), std::string::npos) << page_in_sink;
 }
 
 } // namespace
