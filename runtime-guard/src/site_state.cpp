@@ -91,7 +91,7 @@ TaskRecord *SiteState::start_task(bool holds_permit) noexcept {
       cancellable->parent = current_task;
     }
     record = cancellable;
-  } else if (tree) {
+  } else if (tree) [[unlikely]] {
     TreeRecord *in_tree = take_tree_record();
     if (in_tree == nullptr) {
       return nullptr;
@@ -137,7 +137,7 @@ void SiteState::end_task(TaskRecord *record, TaskEnd how) noexcept {
     auto *cancellable = static_cast<CancellableRecord *>(record);
     cancellable->point->end();
     delete cancellable;
-  } else if (record->in_tree()) {
+  } else if (record->in_tree()) [[unlikely]] {
     give_tree_record(static_cast<TreeRecord *>(record));
   } else {
     give_record(record);

@@ -67,34 +67,50 @@ template <typename T, typename E> struct FrameExecutorOf<net::awaitable<T, E>> {
   using type = E;
 };
 
-// Hands the admitted task to Asio. A task of a cancellable site gets the
-// guard's cancellation slot, armed once co_spawn has installed its handler
-// in it (when its executor can be type-erased; else it is never cancelled).
+// Hands the admitted task to Asio on `ex`. A task of a cancellable site gets
+// the guard's cancellation slot, armed once co_spawn has installed its
+// handler in it (when its executor can be type-erased; else it is never
+// cancelled).
+template <typename HandlerType, typename Executor, typename Spawnable, typename Handler>
+void spawn_on(const Executor &ex, Spawnable &&spawnable, Handler &&handler, TaskRecord *record) {
+  if (record->cancellable()) {
+    // Kept here: the task may be over, its record gone, when co_spawn returns.
+    std::shared_ptr<CancelPoint> point = static_cast<CancellableRecord *>(record)->point;
+    net::co_spawn(ex, std::forward<Spawnable>(spawnable),
+                  CancellableCompletion<HandlerType>(std::forward<Handler>(handler), record));
+    if constexpr (std::is_constructible_v<net::any_io_executor, const Executor &>) {
+      point->arm(net::any_io_executor(ex)); // a no-op if the task is over already
+    }
+    return;
+  }
+  net::co_spawn(ex, std::forward<Spawnable>(spawnable),
+                TrackedCompletion<HandlerType>(std::forward<Handler>(handler), record));
+}
+
 // A task in the task tree runs on a TaskExecutor, so that what it spawns
-// records it as parent (with_task_executor says when it cannot).
+// records it as parent (with_task_executor says when it cannot). Apart and
+// not inlined: the spawn path of a guard without the tree stays as it was.
+template <typename HandlerType, typename Executor, typename Spawnable, typename Handler>
+[[gnu::noinline]] void spawn_in_tree(const Executor &ex, Spawnable &&spawnable, Handler &&handler,
+                                     TaskRecord *record) {
+  using FrameExecutor = typename FrameExecutorOf<std::decay_t<Spawnable>>::type;
+  with_task_executor<FrameExecutor>(ex, static_cast<TreeRecord *>(record)->id,
+                                    [&](const auto &on) {
+                                      spawn_on<HandlerType>(on, std::forward<Spawnable>(spawnable),
+                                                            std::forward<Handler>(handler), record);
+                                    });
+}
+
 template <typename HandlerType, typename Executor, typename Spawnable, typename Handler>
 void spawn_tracked(const Executor &ex, Spawnable &&spawnable, Handler &&handler,
                    TaskRecord *record) {
-  auto spawn = [&](const auto &on) {
-    if (record->cancellable()) {
-      // Kept here: the task may be over, its record gone, when co_spawn returns.
-      std::shared_ptr<CancelPoint> point = static_cast<CancellableRecord *>(record)->point;
-      net::co_spawn(on, std::forward<Spawnable>(spawnable),
-                    CancellableCompletion<HandlerType>(std::forward<Handler>(handler), record));
-      if constexpr (std::is_constructible_v<net::any_io_executor, const Executor &>) {
-        point->arm(net::any_io_executor(ex)); // a no-op if the task is over already
-      }
-      return;
-    }
-    net::co_spawn(on, std::forward<Spawnable>(spawnable),
-                  TrackedCompletion<HandlerType>(std::forward<Handler>(handler), record));
-  };
-  if (record->in_tree()) {
-    using FrameExecutor = typename FrameExecutorOf<std::decay_t<Spawnable>>::type;
-    with_task_executor<FrameExecutor>(ex, static_cast<TreeRecord *>(record)->id, spawn);
+  if (record->in_tree()) [[unlikely]] {
+    spawn_in_tree<HandlerType>(ex, std::forward<Spawnable>(spawnable),
+                               std::forward<Handler>(handler), record);
     return;
   }
-  spawn(ex);
+  spawn_on<HandlerType>(ex, std::forward<Spawnable>(spawnable), std::forward<Handler>(handler),
+                        record);
 }
 
 template <typename Signature> struct InitiateGuardedSpawn {
