@@ -55,6 +55,7 @@ public:
     if (trigger) {
       trigger_.emplace(strand_, psi_file, *trigger);
     }
+    refresh_status();
   }
 
   void start() {
@@ -72,16 +73,27 @@ public:
     if (trigger_) {
       trigger_->close();
     }
+    refresh_status();
   }
+  // A copy kept apart under its own lock, which is taken with no other held:
+  // a sink called from a sample (holding mutex_) may ask for it while
+  // another thread asks too, holding sampler_mutex.
   PressureTriggerStatus trigger_status() const {
-    std::lock_guard lock(mutex_);
-    if (!trigger_) {
-      return {false, {}, {}, "off (Config::pressure_trigger, SPAWNGUARD_PSI_TRIGGER=off)", 0};
-    }
-    return trigger_->status();
+    std::lock_guard lock(status_mutex_);
+    return status_;
   }
 
 private:
+  // Called with mutex_ held, or before the loop starts.
+  void refresh_status() {
+    PressureTriggerStatus now{false, {}, {}, "off (Config::pressure_trigger, SPAWNGUARD_PSI_TRIGGER=off)", 0};
+    if (trigger_) {
+      now = trigger_->status();
+    }
+    std::lock_guard lock(status_mutex_);
+    status_ = std::move(now);
+  }
+
   void arm() {
     timer_.expires_after(period_);
     timer_.async_wait([self = shared_from_this()](error_code ec) {
@@ -105,6 +117,7 @@ private:
         return;
       }
       self->trigger_->count_fire();
+      self->refresh_status();
       self->guard_.sample_now();
       if (!self->stopped_) {
         self->wait_trigger();
@@ -114,6 +127,8 @@ private:
 
   Guard &guard_;
   mutable std::recursive_mutex mutex_;
+  mutable std::mutex status_mutex_;
+  PressureTriggerStatus status_;
   bool stopped_ = false;
   net::strand<net::any_io_executor> strand_;
   net::steady_timer timer_;
@@ -326,17 +341,14 @@ void Guard::start_sampler(const detail::net::any_io_executor &ex) {
 }
 
 std::optional<PressureTriggerStatus> Guard::pressure_trigger() const {
-  std::shared_ptr<detail::SamplerLoop> sampler;
-  {
-    // Not held while the loop's own lock is taken: a sample holds that one
-    // and its sinks may come here (no lock-order inversion).
-    std::lock_guard lock(state_->sampler_mutex);
-    sampler = state_->sampler;
-  }
-  if (!sampler) {
+  // The loop's status copy has a lock of its own, never the loop's main one
+  // (which a sample holds while its sinks may come here). No copy of the
+  // loop's pointer is taken: the loop must not outlive its io_context here.
+  std::lock_guard lock(state_->sampler_mutex);
+  if (!state_->sampler) {
     return std::nullopt;
   }
-  return sampler->trigger_status();
+  return state_->sampler->trigger_status();
 }
 
 void Guard::stop_sampler() {

@@ -317,6 +317,7 @@ TEST(Sampler, ASinkOnTheSamplersTickReadsThePageWhileAnotherThreadScrapes) {
       io.restart();
     }
     guard.stop_sampler();
+    io.run(); // the stopped loop's cancelled waits, before io goes
     done->set_value();
   }).detach();
   const bool in_time = finished.wait_for(30s) == std::future_status::ready;
