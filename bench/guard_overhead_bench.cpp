@@ -37,6 +37,18 @@ spawnguard::Guard &bench_guard() {
   return guard;
 }
 
+// The same with the task tree kept (Config::task_tree): its spawns carry an
+// id and a parent, and its coroutines run on a TaskExecutor.
+spawnguard::Guard &tree_guard() {
+  static spawnguard::Guard guard([] {
+    spawnguard::Config config;
+    config.sink = spawnguard::SinkKind::none;
+    config.task_tree = true;
+    return config;
+  }());
+  return guard;
+}
+
 void raw_co_spawn(benchmark::State &state) {
   asio::io_context io(1);
   for (auto _ : state) {
@@ -161,7 +173,33 @@ void interleaved_ratio(benchmark::State &state) {
   state.counters["location_ratio"] = median(location_ratios);
 }
 
+// The same pairing for a guard that keeps the task tree, apart, so that its
+// blocks do not sit between the headline's.
+void interleaved_tree_ratio(benchmark::State &state) {
+  asio::io_context io(1);
+  auto tree_site = tree_guard().site("bench-tree");
+  auto raw = [&] { asio::co_spawn(io, empty_task(), asio::detached); };
+  auto in_tree = [&] { spawnguard::co_spawn(tree_site, io, empty_task(), asio::detached); };
+  std::vector<double> ratios;
+  bool raw_first = true;
+  for (auto _ : state) {
+    double raw_ns = 0;
+    double tree_ns = 0;
+    if (raw_first) {
+      raw_ns = warm_cpu_ns(io, raw);
+      tree_ns = warm_cpu_ns(io, in_tree);
+    } else {
+      tree_ns = warm_cpu_ns(io, in_tree);
+      raw_ns = warm_cpu_ns(io, raw);
+    }
+    raw_first = !raw_first;
+    ratios.push_back(tree_ns / raw_ns);
+  }
+  state.counters["tree_ratio"] = median(ratios);
+}
+
 BENCHMARK(interleaved_ratio)->Iterations(400);
+BENCHMARK(interleaved_tree_ratio)->Iterations(400);
 BENCHMARK(raw_co_spawn)->Repetitions(5)->ReportAggregatesOnly(true)->MinTime(0.2);
 BENCHMARK(guarded_co_spawn_at_site)->Repetitions(5)->ReportAggregatesOnly(true)->MinTime(0.2);
 BENCHMARK(guarded_co_spawn_by_location)->Repetitions(5)->ReportAggregatesOnly(true)->MinTime(0.2);
@@ -232,6 +270,10 @@ int main(int argc, char **argv) {
   const double guarded_bytes = heap_bytes_per_live_task(live_tasks, [&](auto &io, auto task) {
     spawnguard::co_spawn(site, io, std::move(task), asio::detached);
   });
+  auto tree_site = tree_guard().site("bench-tree-live");
+  const double tree_bytes = heap_bytes_per_live_task(live_tasks, [&](auto &io, auto task) {
+    spawnguard::co_spawn(tree_site, io, std::move(task), asio::detached);
+  });
 
   auto &ns = reporter.nanoseconds_per_iteration;
   const double raw = ns["raw_co_spawn"] / batch;
@@ -249,6 +291,9 @@ int main(int argc, char **argv) {
   const double location_ratio = reporter.counters["location_ratio"];
   fmt::print("interleaved median ratio (thread CPU time): Site {:.3f}x, source_location {:.3f}x\n",
              site_ratio, location_ratio);
+  fmt::print("task tree kept (Config::task_tree): interleaved median ratio {:.3f}x, heap per live "
+             "task {:.1f} B, extra {:.1f} B\n",
+             reporter.counters["tree_ratio"], tree_bytes, tree_bytes - raw_bytes);
   fmt::print("guard-overhead time={:.2f}x bytes_per_task={:.0f}\n",
              std::max(site_ratio, location_ratio), guarded_bytes - raw_bytes);
   return 0;

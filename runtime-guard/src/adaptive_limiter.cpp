@@ -1,6 +1,6 @@
 // AdaptiveLimiter: two exponential averages of completion time and the
 // Gradient2 update between them; a multiplicative cut under memory pressure.
-#include "spawnguard/detail/adaptive_limiter.hpp"
+#include "adaptive_limiter.hpp"
 
 #include <algorithm>
 #include <cassert>

@@ -1,6 +1,6 @@
 // AdaptiveSites: per-sample observations for each adaptive site, the limit
 // set on its semaphore, and rate-limited reports of its moves.
-#include "spawnguard/detail/adaptive_sites.hpp"
+#include "adaptive_sites.hpp"
 
 #include "spawnguard/detail/site_state.hpp"
 

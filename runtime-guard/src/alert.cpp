@@ -1,7 +1,7 @@
 // Alert formatting (log line, JSON line) and the built-in sinks.
 #include "spawnguard/alert.hpp"
 
-#include "spawnguard/detail/text_format.hpp"
+#include "text_format.hpp"
 
 #include <fmt/format.h>
 

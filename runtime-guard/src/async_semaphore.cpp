@@ -2,7 +2,7 @@
 // mutex only around the wait queue.
 #include "spawnguard/async_semaphore.hpp"
 
-#include "spawnguard/detail/asio_io.hpp"
+#include "asio_io.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -4,7 +4,7 @@
 // unit are ignored ("2s", " 2s", "2 s"); blanks inside a number are not.
 #include "spawnguard/config.hpp"
 
-#include "spawnguard/detail/text_format.hpp"
+#include "text_format.hpp"
 
 #include <fmt/format.h>
 
@@ -305,6 +305,7 @@ const std::vector<EnvVariable> &environment_variables() {
       {"SPAWNGUARD_TASK_AGE_WARN", task_age_range.form},
       {"SPAWNGUARD_CLEAR_SAMPLES", clear_samples_range.form},
       {"SPAWNGUARD_SHED", switch_form},
+      {"SPAWNGUARD_TASK_TREE", switch_form},
       {"SPAWNGUARD_SHEDDABLE", sites_form},
       {"SPAWNGUARD_CANCELLABLE", sites_form},
       {"SPAWNGUARD_CANCEL_FRACTION", cancel_fraction_form},
@@ -379,16 +380,20 @@ Config::from_environment(Config base,
   with("SPAWNGUARD_LEAK_GROWTH_WARN", count_into(c.leak_growth_warn, leak_growth_range));
   with("SPAWNGUARD_TASK_AGE_WARN", seconds_into(c.task_age_warn, task_age_range));
   with("SPAWNGUARD_CLEAR_SAMPLES", count_into(c.clear_samples, clear_samples_range));
-  with("SPAWNGUARD_SHED", [&](auto n, auto v) {
-    const auto word = trim(v);
-    if (word == "on" || word == "true" || word == "1") {
-      c.shed_at_critical = true;
-    } else if (word == "off" || word == "false" || word == "0") {
-      c.shed_at_critical = false;
-    } else {
-      reject(n, v, switch_form);
-    }
-  });
+  auto switch_into = [](bool &field) {
+    return [&field](auto n, auto v) {
+      const auto word = trim(v);
+      if (word == "on" || word == "true" || word == "1") {
+        field = true;
+      } else if (word == "off" || word == "false" || word == "0") {
+        field = false;
+      } else {
+        reject(n, v, switch_form);
+      }
+    };
+  };
+  with("SPAWNGUARD_SHED", switch_into(c.shed_at_critical));
+  with("SPAWNGUARD_TASK_TREE", switch_into(c.task_tree));
   auto labels_into = [](std::vector<std::string> &field) {
     return [&field](auto n, auto v) {
       field.clear();

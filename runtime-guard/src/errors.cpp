@@ -21,6 +21,8 @@ public:
       return "timed out waiting for a free slot at the spawn site";
     case errc::too_many_waiters:
       return "too many spawns already waiting for a slot at the spawn site";
+    case errc::out_of_memory:
+      return "no memory for the task's record: the spawn did not happen";
     }
     return "unknown spawnguard error";
   }

@@ -1,9 +1,9 @@
 // Guard: site lookup, the sampler loop and one sampling step.
 #include "spawnguard/guard.hpp"
 
-#include "spawnguard/detail/asio_io.hpp"
-#include "spawnguard/detail/guard_state.hpp"
-#include "spawnguard/detail/pressure_trigger.hpp"
+#include "asio_io.hpp"
+#include "guard_state.hpp"
+#include "pressure_trigger.hpp"
 
 #include <fmt/format.h>
 
@@ -31,6 +31,7 @@ GuardState::GuardState(Config cfg)
                  if (std::find(cancel.begin(), cancel.end(), site.label()) != cancel.end()) {
                    site.set_cancellable(true);
                  }
+                 site.set_in_tree(config.task_tree);
                }),
       probe(MemoryProbe::Options{config.proc_root, config.memory_budget_bytes}),
       window_samples(std::clamp<std::size_t>(
@@ -42,7 +43,9 @@ GuardState::GuardState(Config cfg)
 
 // Re-arms a timer every sample period and waits on the PSI trigger, both on
 // one strand; stop() guarantees no tick or wake touches the guard afterwards
-// (every timer and trigger operation and every sample hold `mutex`).
+// (every timer and trigger operation and every sample hold `mutex`). The
+// mutex is recursive: a sink called from a sample may ask the guard for the
+// trigger's status, or stop or restart the sampler.
 class SamplerLoop : public std::enable_shared_from_this<SamplerLoop> {
 public:
   SamplerLoop(Guard &guard, const net::any_io_executor &ex,
@@ -52,10 +55,14 @@ public:
     if (trigger) {
       trigger_.emplace(strand_, psi_file, *trigger);
     }
+    refresh_status();
   }
 
   void start() {
     std::lock_guard lock(mutex_);
+    if (stopped_) { // stopped by another thread before it started
+      return;
+    }
     arm();
     wait_trigger();
   }
@@ -66,16 +73,27 @@ public:
     if (trigger_) {
       trigger_->close();
     }
+    refresh_status();
   }
+  // A copy kept apart under its own lock, which is taken with no other held:
+  // a sink called from a sample (holding mutex_) may ask for it while
+  // another thread asks too, holding sampler_mutex.
   PressureTriggerStatus trigger_status() const {
-    std::lock_guard lock(mutex_);
-    if (!trigger_) {
-      return {false, {}, {}, "off (Config::pressure_trigger, SPAWNGUARD_PSI_TRIGGER=off)", 0};
-    }
-    return trigger_->status();
+    std::lock_guard lock(status_mutex_);
+    return status_;
   }
 
 private:
+  // Called with mutex_ held, or before the loop starts.
+  void refresh_status() {
+    PressureTriggerStatus now{false, {}, {}, "off (Config::pressure_trigger, SPAWNGUARD_PSI_TRIGGER=off)", 0};
+    if (trigger_) {
+      now = trigger_->status();
+    }
+    std::lock_guard lock(status_mutex_);
+    status_ = std::move(now);
+  }
+
   void arm() {
     timer_.expires_after(period_);
     timer_.async_wait([self = shared_from_this()](error_code ec) {
@@ -84,7 +102,9 @@ private:
         return;
       }
       self->guard_.sample_now();
-      self->arm();
+      if (!self->stopped_) { // a sink may have stopped the sampler
+        self->arm();
+      }
     });
   }
   void wait_trigger() {
@@ -97,13 +117,18 @@ private:
         return;
       }
       self->trigger_->count_fire();
+      self->refresh_status();
       self->guard_.sample_now();
-      self->wait_trigger();
+      if (!self->stopped_) {
+        self->wait_trigger();
+      }
     });
   }
 
   Guard &guard_;
-  mutable std::mutex mutex_;
+  mutable std::recursive_mutex mutex_;
+  mutable std::mutex status_mutex_;
+  PressureTriggerStatus status_;
   bool stopped_ = false;
   net::strand<net::any_io_executor> strand_;
   net::steady_timer timer_;
@@ -138,8 +163,11 @@ double overload_scale(const TripInput &input, const Config &config, std::string 
 }
 
 // At critical: asks the oldest live tasks of each cancellable site to cancel,
-// cancel_fraction of its live tasks (at least one) a sample, and tells the sinks.
-void cancel_oldest_tasks(GuardState &s, const Alert &alert, std::int64_t now_ns) {
+// cancel_fraction of its live tasks (at least one) a sample; what it asked,
+// per site, for the sinks.
+std::vector<Cancellation> cancel_oldest_tasks(GuardState &s, const Alert &alert,
+                                              std::int64_t now_ns) {
+  std::vector<Cancellation> out;
   for (auto *site : s.registry.all()) {
     const auto live = site->live();
     if (!site->cancellable() || live <= 0) {
@@ -151,12 +179,38 @@ void cancel_oldest_tasks(GuardState &s, const Alert &alert, std::int64_t now_ns)
     if (site->cancel_oldest(count, now_ns, ages) == 0) {
       continue;
     }
-    const Cancellation cancellation{std::chrono::system_clock::now(), site->label(), ages.size(),
-                                    live, *std::max_element(ages.begin(), ages.end()),
-                                    site->stats(now_ns, false).cancelled, alert.reasons};
-    for (const auto &sink : s.sinks) {
-      sink->tasks_cancelled(cancellation);
+    out.push_back({std::chrono::system_clock::now(), site->label(), ages.size(), live,
+                   *std::max_element(ages.begin(), ages.end()),
+                   site->stats(now_ns, false).cancelled, alert.reasons});
+  }
+  return out;
+}
+
+void SinkDeliveries::deliver(std::recursive_mutex &order) const {
+  std::lock_guard lock(order);
+  // Event by event, each to every sink, in the order they happened.
+  auto each = [this](auto &&call) {
+    for (const auto &sink : sinks) {
+      call(*sink);
     }
+  };
+  if (problems) {
+    each([&](AlertSink &sink) { sink.sample_problems_changed(*problems); });
+  }
+  for (const auto &change : limit_changes) {
+    each([&](AlertSink &sink) { sink.limit_changed(change); });
+  }
+  if (alert) {
+    each([&](AlertSink &sink) { sink.publish(*alert); });
+  }
+  for (const auto &cancellation : cancellations) {
+    each([&](AlertSink &sink) { sink.tasks_cancelled(cancellation); });
+  }
+  if (overload) {
+    each([&](AlertSink &sink) { sink.overload_changed(*overload); });
+  }
+  if (sampler_start) {
+    each([&](AlertSink &sink) { sink.sampler_started(*sampler_start); });
   }
 }
 
@@ -260,24 +314,36 @@ std::vector<LiveTask> Guard::live_task_list() const {
 }
 
 void Guard::start_sampler(const detail::net::any_io_executor &ex) {
-  std::lock_guard lock(state_->sampler_mutex);
-  if (state_->sampler) {
-    state_->sampler->stop();
-  }
   const auto &config = state_->config;
-  state_->sampler = std::make_shared<detail::SamplerLoop>(
+  auto fresh = std::make_shared<detail::SamplerLoop>(
       *this, ex, config.sample_period, config.pressure_trigger, state_->probe.pressure_file());
-  const auto trigger = state_->sampler->trigger_status();
-  state_->sampler->start();
-  const SamplerStart start{config.sample_period, trigger.armed, trigger.file, trigger.trigger,
-                           trigger.note};
-  std::lock_guard monitor(state_->monitor_mutex);
-  for (const auto &sink : state_->sinks) {
-    sink->sampler_started(start);
+  const auto trigger = fresh->trigger_status();
+  std::shared_ptr<detail::SamplerLoop> old;
+  {
+    std::lock_guard lock(state_->sampler_mutex);
+    old = std::exchange(state_->sampler, fresh);
   }
+  // Outside sampler_mutex: stop() waits for a sample in progress, whose sinks
+  // may call back into the guard (pressure_trigger takes sampler_mutex).
+  if (old) {
+    old->stop();
+  }
+  fresh->start();
+  detail::SinkDeliveries deliveries;
+  deliveries.sampler_start =
+      SamplerStart{config.sample_period, trigger.armed, trigger.file, trigger.trigger, trigger.note};
+  {
+    std::lock_guard monitor(state_->monitor_mutex);
+    deliveries.sinks = state_->sinks;
+  }
+  // With no lock of the guard's held: a sink may call back into the guard.
+  deliveries.deliver(state_->sink_order);
 }
 
 std::optional<PressureTriggerStatus> Guard::pressure_trigger() const {
+  // The loop's status copy has a lock of its own, never the loop's main one
+  // (which a sample holds while its sinks may come here). No copy of the
+  // loop's pointer is taken: the loop must not outlive its io_context here.
   std::lock_guard lock(state_->sampler_mutex);
   if (!state_->sampler) {
     return std::nullopt;
@@ -286,10 +352,13 @@ std::optional<PressureTriggerStatus> Guard::pressure_trigger() const {
 }
 
 void Guard::stop_sampler() {
-  std::lock_guard lock(state_->sampler_mutex);
-  if (state_->sampler) {
-    state_->sampler->stop();
-    state_->sampler.reset();
+  std::shared_ptr<detail::SamplerLoop> old;
+  {
+    std::lock_guard lock(state_->sampler_mutex);
+    old = std::move(state_->sampler);
+  }
+  if (old) { // outside sampler_mutex, as in start_sampler
+    old->stop();
   }
 }
 
@@ -298,8 +367,19 @@ Alert Guard::sample_now() {
 }
 
 Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock::time_point at) {
+  detail::SinkDeliveries deliveries;
+  Alert alert = sample_locked(reading, at, deliveries);
+  // With the monitor's lock released: a sink may call back into the guard
+  // (recent_alerts, stats, dump_text, prometheus_text) without deadlocking.
+  deliveries.deliver(state_->sink_order);
+  return alert;
+}
+
+Alert Guard::sample_locked(const MemoryReading &reading, std::chrono::steady_clock::time_point at,
+                           detail::SinkDeliveries &deliveries) {
   auto &s = *state_;
   std::lock_guard lock(s.monitor_mutex);
+  deliveries.sinks = s.sinks;
   if (!s.first_sample_at) {
     s.first_sample_at = at;
   }
@@ -384,16 +464,8 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
     problems_change = SampleProblems{std::chrono::system_clock::now(), reading.problems, before};
   }
   s.last_reading = reading;
-  if (problems_change) {
-    for (const auto &sink : s.sinks) {
-      sink->sample_problems_changed(*problems_change);
-    }
-  }
-  for (const auto &change : limit_changes) {
-    for (const auto &sink : s.sinks) {
-      sink->limit_changed(change);
-    }
-  }
+  deliveries.problems = std::move(problems_change);
+  deliveries.limit_changes = std::move(limit_changes);
   // A new reason at the same level is an alert too, rate-limited.
   bool publish = decision.changed;
   if (decision.changed || decision.level == AlertLevel::ok) {
@@ -414,22 +486,18 @@ Alert Guard::sample_now(const MemoryReading &reading, std::chrono::steady_clock:
     if (s.recent.size() > detail::GuardState::alert_ring_size) {
       s.recent.pop_front();
     }
-    for (const auto &sink : s.sinks) {
-      sink->publish(alert);
-    }
+    deliveries.alert = alert;
   }
   if (decision.level == AlertLevel::critical) {
-    detail::cancel_oldest_tasks(s, alert, now);
+    deliveries.cancellations = detail::cancel_oldest_tasks(s, alert, now);
   }
   const bool at_end = (memory.scale == 0 || memory.scale == 1) && memory.scale != s.reported_scale;
   if (at_end || std::abs(memory.scale - s.reported_scale) >= detail::overload_report_step) {
-    const OverloadChange change{std::chrono::system_clock::now(), memory.scale, s.reported_scale,
-                                memory.scale < 1 ? overload_reason : std::string{}};
+    deliveries.overload = OverloadChange{std::chrono::system_clock::now(), memory.scale,
+                                         s.reported_scale,
+                                         memory.scale < 1 ? overload_reason : std::string{}};
     s.reported_scale = memory.scale;
     ++s.overload_changes;
-    for (const auto &sink : s.sinks) {
-      sink->overload_changed(change);
-    }
   }
   return alert;
 }

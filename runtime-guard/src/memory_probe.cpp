@@ -2,7 +2,7 @@
 // cgroup's working set and limit, PSI and the budget on every read().
 #include "spawnguard/memory_probe.hpp"
 
-#include "spawnguard/detail/text_format.hpp"
+#include "text_format.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 // PressureTrigger: registering a PSI trigger (Documentation/accounting/psi.rst)
 // and waiting for its POLLPRI through Asio's reactor (EPOLLPRI: wait_error).
-#include "spawnguard/detail/pressure_trigger.hpp"
+#include "pressure_trigger.hpp"
 
 #include <fmt/format.h>
 

@@ -2,16 +2,34 @@
 // text exposition.
 #include "spawnguard/guard.hpp"
 
-#include "spawnguard/detail/guard_state.hpp"
-#include "spawnguard/detail/text_format.hpp"
+#include "guard_state.hpp"
+#include "metric_table.hpp"
+#include "task_tree_dump.hpp"
+#include "text_format.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cassert>
 #include <limits>
 #include <map>
 
 namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
+
+namespace detail {
+
+std::string seconds_text(std::chrono::nanoseconds age) {
+  return fmt::format("{:.3f}", seconds(age));
+}
+
+const MetricFamily &metric_family(std::string_view name) {
+  const auto it = std::find_if(metric_families.begin(), metric_families.end(),
+                               [name](const MetricFamily &f) { return f.name == name; });
+  assert(it != metric_families.end() && "a metric missing from metric_table.hpp");
+  return *it;
+}
+
+} // namespace detail
 
 namespace {
 
@@ -61,9 +79,63 @@ std::string limit_text(const std::map<std::string, SiteStats, std::less<>> &limi
                         : fmt::format(" limit={}", *it->second.current_limit);
 }
 
+
+// The tree dump's text: one line per node, children indented under their
+// parent, at most `shown_children` of a node's children each (the rest
+// summed up in one line).
+constexpr std::size_t shown_children = 20;
+
+void tree_text(const detail::TaskTree &tree, std::size_t at, std::size_t depth, std::string &out) {
+  const auto &node = tree.nodes[at];
+  const std::string indent(std::min<std::size_t>(depth, 32) * 2, ' ');
+  if (node.task != nullptr) {
+    out += fmt::format("{}{} #{} age={:.3f}s subtree={}\n", indent, node.task->site, node.id,
+                       detail::seconds(node.task->age), node.subtree);
+  } else {
+    out += fmt::format("{}(ended task #{}) subtree={}\n", indent, node.id, node.subtree);
+  }
+  std::size_t hidden = 0;
+  std::size_t hidden_tasks = 0;
+  for (std::size_t i = 0; i < node.children.size(); ++i) {
+    if (i < shown_children) {
+      tree_text(tree, node.children[i], depth + 1, out);
+    } else {
+      ++hidden;
+      hidden_tasks += tree.nodes[node.children[i]].subtree;
+    }
+  }
+  if (hidden > 0) {
+    out += fmt::format("{}  ... {} more child(ren), {} live task(s) in their subtrees\n", indent,
+                       hidden, hidden_tasks);
+  }
+}
+
+std::string tree_json(const detail::TaskTree &tree, std::size_t at) {
+  const auto &node = tree.nodes[at];
+  std::string children;
+  for (const auto child : node.children) {
+    children += (children.empty() ? "" : ",") + tree_json(tree, child);
+  }
+  return fmt::format(
+      "{{\"id\":{},\"site\":{},\"age_seconds\":{},\"ended\":{},\"subtree\":{},\"children\":[{}]}}",
+      node.id, node.task ? detail::json_quote(node.task->site) : "null",
+      node.task ? fmt::format("{:.3f}", detail::seconds(node.task->age)) : "null",
+      node.task ? "false" : "true", node.subtree, children);
+}
+
 } // namespace
 
-std::string Guard::dump_text() const {
+std::string Guard::dump_text(DumpShape shape) const {
+  if (shape == DumpShape::tree) {
+    const auto tasks = live_task_list();
+    const auto tree = detail::build_task_tree(tasks);
+    std::string out = fmt::format("spawnguard task tree: {} live task(s) in {} tree(s)\n",
+                                  tasks.size(), tree.roots.size());
+    for (const auto root : tree.roots) {
+      tree_text(tree, root, 0, out);
+    }
+    return out;
+  }
   const auto tasks = live_task_list();
   const auto groups = group_by_site(tasks);
   const auto limited = limited_sites(stats());
@@ -79,7 +151,16 @@ std::string Guard::dump_text() const {
   return out;
 }
 
-std::string Guard::dump_json() const {
+std::string Guard::dump_json(DumpShape shape) const {
+  if (shape == DumpShape::tree) {
+    const auto tasks = live_task_list();
+    const auto tree = detail::build_task_tree(tasks);
+    std::string trees;
+    for (const auto root : tree.roots) {
+      trees += (trees.empty() ? "" : ",") + tree_json(tree, root);
+    }
+    return fmt::format("{{\"live\":{},\"trees\":[{}]}}", tasks.size(), trees);
+  }
   const auto tasks = live_task_list();
   const auto limited = limited_sites(stats());
   std::string sites;
@@ -102,33 +183,33 @@ std::string Guard::dump_json() const {
 std::string Guard::prometheus_text() const {
   const auto all = stats();
   std::string out;
-  auto family = [&](std::string_view name, std::string_view type, std::string_view help,
-                    auto value_of) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
-    for (const auto &site : all) {
-      out += fmt::format("{}{{site=\"{}\"}} {}\n", name, detail::prometheus_label(site.label),
-                         value_of(site));
-    }
+  auto header = [&](std::string_view name) {
+    const auto &family = detail::metric_family(name);
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", family.name, family.help, family.name,
+                       family.type);
   };
-  family("spawnguard_tasks_live", "gauge", "Tasks spawned at the site and not finished.",
-         [](const SiteStats &s) { return s.live; });
-  family("spawnguard_tasks_peak_live", "gauge", "Most tasks live at once at the site.",
-         [](const SiteStats &s) { return s.peak_live; });
-  family("spawnguard_tasks_spawned_total", "counter", "Tasks admitted at the site.",
-         [](const SiteStats &s) { return s.spawned; });
-  family("spawnguard_tasks_finished_total", "counter", "Tasks of the site that ended normally.",
-         [](const SiteStats &s) { return s.finished; });
-  family("spawnguard_tasks_failed_total", "counter", "Tasks of the site that ended with an exception.",
-         [](const SiteStats &s) { return s.failed; });
-  family("spawnguard_tasks_rejected_total", "counter", "Spawns the site refused (limit or shedding).",
-         [](const SiteStats &s) { return s.rejected; });
-  family("spawnguard_tasks_cancelled_total", "counter",
-         "Live tasks of the site the guard cancelled at critical (cancellable sites).",
-         [](const SiteStats &s) { return s.cancelled; });
-  family("spawnguard_task_oldest_age_seconds", "gauge", "Age of the site's oldest live task.",
-         [](const SiteStats &s) { return fmt::format("{:.3f}", detail::seconds(s.oldest_age)); });
-  out += "# HELP spawnguard_site_limit Live tasks the site admits now (an adaptive limit's "
-         "current value); sites with a limit only.\n# TYPE spawnguard_site_limit gauge\n";
+  for (const auto &family : detail::metric_families) {
+    if (family.per_site == nullptr) {
+      continue;
+    }
+    header(family.name);
+    for (const auto &site : all) {
+      out += fmt::format("{}{{site=\"{}\"}} {}\n", family.name,
+                         detail::prometheus_label(site.label), family.per_site(site));
+    }
+  }
+  header("spawnguard_tasks_live_by_age");
+  for (const auto &site : all) {
+    std::uint64_t younger = 0;
+    for (std::size_t i = 0; i < site.ages.counts.size(); ++i) {
+      younger += site.ages.counts[i];
+      const auto &bounds = AgeHistogram::upper_bounds_seconds;
+      out += fmt::format("spawnguard_tasks_live_by_age{{site=\"{}\",le=\"{}\"}} {}\n",
+                         detail::prometheus_label(site.label),
+                         i < bounds.size() ? std::to_string(bounds[i]) : "+Inf", younger);
+    }
+  }
+  header("spawnguard_site_limit");
   for (const auto &site : all) {
     if (site.current_limit) {
       out += fmt::format("spawnguard_site_limit{{site=\"{}\"}} {}\n",
@@ -145,27 +226,21 @@ std::string Guard::prometheus_text() const {
     overload_scale = state_->overload_scale;
     overload_changes = state_->overload_changes;
   }
-  auto gauge = [&](std::string_view name, std::string_view help, const std::string &value) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, help, name, name, value);
+  auto single = [&](std::string_view name, const std::string &value) {
+    header(name);
+    out += fmt::format("{} {}\n", name, value);
   };
   const auto reading = last_reading();
-  gauge("spawnguard_memory_used_bytes", "Memory measured against the effective limit.",
-        std::to_string(reading ? reading->used_bytes : 0));
+  single("spawnguard_memory_used_bytes", std::to_string(reading ? reading->used_bytes : 0));
   if (reading && reading->limit_bytes) {
-    gauge("spawnguard_memory_limit_bytes", "The effective memory limit (smallest that applies).",
-          std::to_string(*reading->limit_bytes));
+    single("spawnguard_memory_limit_bytes", std::to_string(*reading->limit_bytes));
   }
   if (reading) {
-    gauge("spawnguard_memory_rss_bytes", "Resident set size of the process.",
-          std::to_string(reading->rss_bytes));
-    gauge("spawnguard_memory_sample_problems",
-          "What the last memory sample could not read (a file gone, unreadable or malformed); "
-          "the log names each.",
-          std::to_string(reading->problems.size()));
+    single("spawnguard_memory_rss_bytes", std::to_string(reading->rss_bytes));
+    single("spawnguard_memory_sample_problems", std::to_string(reading->problems.size()));
   }
   if (reading && reading->pressure_some_avg10) {
-    out += "# HELP spawnguard_memory_pressure_avg10 Memory PSI: percent of the last 10 s stalled.\n"
-           "# TYPE spawnguard_memory_pressure_avg10 gauge\n";
+    header("spawnguard_memory_pressure_avg10");
     out += fmt::format("spawnguard_memory_pressure_avg10{{kind=\"some\"}} {:.2f}\n",
                        *reading->pressure_some_avg10);
     if (reading->pressure_full_avg10) {
@@ -173,28 +248,15 @@ std::string Guard::prometheus_text() const {
                          *reading->pressure_full_avg10);
     }
   }
-  gauge("spawnguard_exhaustion_eta_seconds",
-        "Predicted seconds until memory reaches the limit (+Inf: not rising).",
-        state && state->eta_seconds ? fmt::format("{:.3f}", *state->eta_seconds) : "+Inf");
+  single("spawnguard_exhaustion_eta_seconds",
+         state && state->eta_seconds ? fmt::format("{:.3f}", *state->eta_seconds) : "+Inf");
   if (const auto trigger = pressure_trigger()) {
-    gauge("spawnguard_pressure_trigger_armed",
-          "1 when a PSI trigger wakes the sampler, 0 when it only polls.",
-          trigger->armed ? "1" : "0");
-    out += fmt::format("# HELP spawnguard_pressure_trigger_fires_total Samples the PSI trigger "
-                       "woke.\n# TYPE spawnguard_pressure_trigger_fires_total counter\n"
-                       "spawnguard_pressure_trigger_fires_total {}\n",
-                       trigger->fires);
+    single("spawnguard_pressure_trigger_armed", trigger->armed ? "1" : "0");
+    single("spawnguard_pressure_trigger_fires_total", std::to_string(trigger->fires));
   }
-  gauge("spawnguard_alert_level", "0 ok, 1 warn, 2 critical.",
-        std::to_string(static_cast<int>(level())));
-  gauge("spawnguard_overload_scale",
-        "Graded overload: 1 up to warn, 0 at critical; scales sheddable sites' wait timeouts "
-        "and adaptive limits.",
-        fmt::format("{:.3f}", overload_scale));
-  out += fmt::format("# HELP spawnguard_overload_changes_total Steps of the overload scale "
-                     "reported to the sinks.\n# TYPE spawnguard_overload_changes_total counter\n"
-                     "spawnguard_overload_changes_total {}\n",
-                     overload_changes);
+  single("spawnguard_alert_level", std::to_string(static_cast<int>(level())));
+  single("spawnguard_overload_scale", fmt::format("{:.3f}", overload_scale));
+  single("spawnguard_overload_changes_total", std::to_string(overload_changes));
   return out;
 }
 

@@ -1,5 +1,5 @@
 // SiteRegistry: lock-free lookups by source location, a mutex for new sites.
-#include "spawnguard/detail/site_registry.hpp"
+#include "site_registry.hpp"
 
 namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 

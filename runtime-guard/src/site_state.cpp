@@ -2,13 +2,15 @@
 #include "spawnguard/detail/site_state.hpp"
 
 #include "spawnguard/detail/cancel_point.hpp"
-#include "spawnguard/detail/site_table.hpp"
+#include "spawnguard/detail/task_tree.hpp"
+#include "site_table.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <new>
 #include <stdexcept>
 
 namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
@@ -42,12 +44,20 @@ AdmissionDecision SiteState::try_admit() noexcept {
   }
   const int policy = policy_.load(std::memory_order_acquire);
   if (policy != encode(LimitPolicy::reject) && policy != encode(LimitPolicy::wait)) {
-    return {start_task(false)};
+    if (TaskRecord *record = start_task(false)) {
+      return {record};
+    }
+    count_rejected();
+    return {nullptr, false, errc::out_of_memory};
   }
   auto &gate = semaphore();
   if (auto permit = gate.try_acquire()) {
-    permit->detach();
-    return {start_task(true)};
+    if (TaskRecord *record = start_task(true)) {
+      permit->detach();
+      return {record};
+    }
+    count_rejected(); // the permit goes back as it is destroyed
+    return {nullptr, false, errc::out_of_memory};
   }
   if (policy == encode(LimitPolicy::wait)) {
     return {nullptr, true};
@@ -61,13 +71,39 @@ TaskRecord *SiteState::start_task(bool holds_permit) noexcept {
   const std::uint64_t packed = index_ | (holds_permit ? TaskRecord::permit_bit : 0) |
                                (started_ms << TaskRecord::time_shift);
   TaskRecord *record = nullptr;
+  // The spawn path is noexcept: a failed allocation refuses the spawn
+  // (errc::out_of_memory) rather than terminating the process.
+  const bool tree = tree_.load(std::memory_order_relaxed);
   if (cancellable_.load(std::memory_order_relaxed)) {
-    auto *cancellable = new CancellableRecord{};
-    cancellable->packed = packed | TaskRecord::cancellable_bit;
-    cancellable->point = std::make_shared<CancelPoint>();
+    auto *cancellable = new (std::nothrow) CancellableRecord{};
+    if (cancellable == nullptr) {
+      return nullptr;
+    }
+    try {
+      cancellable->point = std::make_shared<CancelPoint>();
+    } catch (const std::bad_alloc &) {
+      delete cancellable;
+      return nullptr;
+    }
+    cancellable->packed = packed | TaskRecord::cancellable_bit | (tree ? TaskRecord::tree_bit : 0);
+    if (tree) {
+      cancellable->id = next_task_id();
+      cancellable->parent = current_task;
+    }
     record = cancellable;
+  } else if (tree) [[unlikely]] {
+    TreeRecord *in_tree = take_tree_record();
+    if (in_tree == nullptr) {
+      return nullptr;
+    }
+    *in_tree = TreeRecord{{nullptr, nullptr, packed | TaskRecord::tree_bit}, next_task_id(),
+                          current_task};
+    record = in_tree;
   } else {
     record = take_record();
+    if (record == nullptr) {
+      return nullptr;
+    }
     *record = TaskRecord{nullptr, nullptr, packed};
   }
 
@@ -101,6 +137,8 @@ void SiteState::end_task(TaskRecord *record, TaskEnd how) noexcept {
     auto *cancellable = static_cast<CancellableRecord *>(record);
     cancellable->point->end();
     delete cancellable;
+  } else if (record->in_tree()) [[unlikely]] {
+    give_tree_record(static_cast<TreeRecord *>(record));
   } else {
     give_record(record);
   }
@@ -256,7 +294,13 @@ void SiteState::append_live_tasks(std::vector<LiveTask> &out, std::int64_t now_n
   for (Shard &shard : shards_) {
     std::lock_guard lock(shard.lock);
     for (const TaskRecord *r = shard.head; r != nullptr; r = r->next) {
-      out.push_back({label(), std::chrono::nanoseconds(std::max<std::int64_t>(0, now_ns - r->started_ns()))});
+      LiveTask task{label(),
+                    std::chrono::nanoseconds(std::max<std::int64_t>(0, now_ns - r->started_ns()))};
+      if (r->in_tree()) {
+        task.id = static_cast<const TreeRecord *>(r)->id;
+        task.parent = static_cast<const TreeRecord *>(r)->parent;
+      }
+      out.push_back(std::move(task));
     }
   }
 }

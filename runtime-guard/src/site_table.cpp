@@ -1,6 +1,6 @@
 // The process-wide site table: two levels of atomic pointers, so that only
 // used chunks take memory and lookups take no lock.
-#include "spawnguard/detail/site_table.hpp"
+#include "site_table.hpp"
 
 #include "spawnguard/detail/task_record.hpp"
 
@@ -13,7 +13,7 @@ namespace spawnguard::inline SPAWNGUARD_FLAVOUR::detail {
 
 namespace {
 
-// Every SiteState of the process by index: a record names its site in 24 bits.
+// Every SiteState of the process by index: a record names its site in 22 bits.
 // Two levels so that only used chunks take memory; indexes are not reused.
 class SiteTable {
 public:
@@ -23,7 +23,7 @@ public:
   std::uint32_t add(SiteState *site) {
     std::lock_guard lock(mutex_);
     if (next_ == chunk_count * chunk_size) {
-      throw std::length_error("spawnguard: more than 16M spawn sites created in this process");
+      throw std::length_error("spawnguard: more than 4M spawn sites created in this process");
     }
     const auto index = next_++;
     auto &chunk = chunks_[index / chunk_size];

@@ -1,5 +1,5 @@
 // Text helpers for the alert line, the dump and the Prometheus page.
-#include "spawnguard/detail/text_format.hpp"
+#include "text_format.hpp"
 
 #include <fmt/format.h>
 

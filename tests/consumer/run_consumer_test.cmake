@@ -42,6 +42,26 @@ if(NOT EXISTS ${prefix}/include/spawnguard/spawnguard.hpp)
   message(FATAL_ERROR "no spawnguard/spawnguard.hpp under ${prefix}/include")
 endif()
 
+# The installed headers are the public API: each one is spawnguard.hpp,
+# testing/leak_check.hpp or included by another installed header. A header
+# only the library's sources use belongs in runtime-guard/src/.
+file(GLOB_RECURSE installed RELATIVE ${prefix}/include ${prefix}/include/spawnguard/*.hpp)
+set(all_text "")
+foreach(header IN LISTS installed)
+  file(READ ${prefix}/include/${header} text)
+  string(APPEND all_text "${text}")
+endforeach()
+foreach(header IN LISTS installed)
+  if(header STREQUAL "spawnguard/spawnguard.hpp" OR header STREQUAL "spawnguard/testing/leak_check.hpp")
+    continue()
+  endif()
+  string(FIND "${all_text}" "#include \"${header}\"" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${header} is installed but no installed header includes it: "
+      "move it to runtime-guard/src/ or include it from the public API")
+  endif()
+endforeach()
+
 if(NOT DEFINED FLAVOURS)
   set(FLAVOURS boost standalone both)
 endif()

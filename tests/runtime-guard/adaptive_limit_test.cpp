@@ -5,7 +5,7 @@
 // exported. Task lifetimes come from a held ticker and samples from given
 // times, so nothing here depends on the machine's speed.
 #include "spawnguard/spawnguard.hpp"
-#include "spawnguard/detail/adaptive_limiter.hpp"
+#include "adaptive_limiter.hpp"
 
 #include "test_support.hpp"
 

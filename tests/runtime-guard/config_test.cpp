@@ -12,6 +12,8 @@
 
 #include <cstdlib>
 #include <map>
+#include <regex>
+#include <set>
 
 namespace spawnguard {
 namespace {
@@ -59,6 +61,7 @@ TEST(ConfigFromEnvironment, ReadsEveryVariable) {
                        {"SPAWNGUARD_TASK_AGE_WARN", "2m"},
                        {"SPAWNGUARD_CLEAR_SAMPLES", "5"},
                        {"SPAWNGUARD_SHED", "on"},
+                       {"SPAWNGUARD_TASK_TREE", "true"},
                        {"SPAWNGUARD_SHEDDABLE", "audit, src/a.cpp:42"},
                        {"SPAWNGUARD_LIMITS", "db-query=100,wait,500,2s;src/a.cpp:42=50"},
                        {"SPAWNGUARD_SINK", "json"},
@@ -67,6 +70,7 @@ TEST(ConfigFromEnvironment, ReadsEveryVariable) {
                        {"SPAWNGUARD_ADAPTIVE_TOLERANCE", "2"},
                        {"SPAWNGUARD_ADAPTIVE_MEMORY_BACKOFF", "0.75"},
                        {"SPAWNGUARD_ADAPTIVE_LOG_INTERVAL", "30s"}});
+  EXPECT_TRUE(c.task_tree);
   EXPECT_EQ(c.sample_period, 250ms);
   EXPECT_EQ(c.forecast_window, 60s);
   EXPECT_EQ(c.forecast_min_span, 10s);
@@ -161,6 +165,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadValue{"SPAWNGUARD_TASK_AGE_WARN", "60", "duration"},
         BadValue{"SPAWNGUARD_CLEAR_SAMPLES", "0", "from 1 to 1000"},
         BadValue{"SPAWNGUARD_SHED", "yes", "on or off"},
+        BadValue{"SPAWNGUARD_TASK_TREE", "tree", "on or off"},
         BadValue{"SPAWNGUARD_SHEDDABLE", "a,,b", "separated by commas"},
         BadValue{"SPAWNGUARD_LIMITS", "db-query", "label=max_live"},
         BadValue{"SPAWNGUARD_LIMITS", "db-query=ten", "label=max_live"},
@@ -287,6 +292,30 @@ TEST(ConfigFromEnvironment, EveryVariableIsListedWithItsFormAndDocumented) {
     EXPECT_NE(text.find(fmt::format("| `{}` |", variable.name)), std::string::npos)
         << variable.name << " is not in docs/runtime-guard.md's table";
   }
+}
+
+// The table is the one list of variables: from_environment asks for each of
+// its rows and for nothing else, and the docs' table lists exactly its rows.
+TEST(ConfigFromEnvironment, ParsesExactlyTheTablesVariablesAndTheDocsListNoOther) {
+  std::set<std::string> asked;
+  (void)Config::from_environment(Config{}, [&](const char *name) -> std::optional<std::string> {
+    asked.insert(name);
+    return std::nullopt;
+  });
+  std::set<std::string> table;
+  for (const auto &variable : environment_variables()) {
+    EXPECT_TRUE(table.insert(std::string(variable.name)).second) << variable.name << " twice";
+  }
+  EXPECT_EQ(asked, table);
+
+  std::ifstream docs(std::string(SPAWNGUARD_FIXTURES_DIR) + "/../docs/runtime-guard.md");
+  const std::string text((std::istreambuf_iterator<char>(docs)), {});
+  std::set<std::string> documented;
+  const std::regex row(R"(\n\| `(SPAWNGUARD_[A-Z_0-9]+)` \|)");
+  for (std::sregex_iterator it(text.begin(), text.end(), row), end; it != end; ++it) {
+    documented.insert((*it)[1]);
+  }
+  EXPECT_EQ(documented, table);
 }
 
 TEST(ConfigFromEnvironment, ReadsTheRealProcessEnvironment) {

@@ -2,6 +2,7 @@
 // formats, each parsed back.
 #include "spawnguard/spawnguard.hpp"
 
+#include "metric_table.hpp"
 #include "prometheus_page.hpp"
 #include "test_support.hpp"
 
@@ -12,10 +13,13 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <boost/json/src.hpp> // Boost.JSON is compiled into this test only
+#include <fmt/format.h>
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
+#include <set>
 #include <regex>
 #include <sstream>
 
@@ -141,6 +145,66 @@ TEST_F(ReportsTest, PrometheusPageShowsTheLimitAndEtaOnceKnown) {
   EXPECT_EQ(metrics["spawnguard_memory_used_bytes"][""], "600");
   EXPECT_DOUBLE_EQ(std::stod(metrics["spawnguard_exhaustion_eta_seconds"][""]), 4.0);
   EXPECT_EQ(metrics["spawnguard_alert_level"][""], "2");
+}
+
+TEST_F(ReportsTest, PrometheusPageExportsTheLiveAgeHistogramPerSite) {
+  auto metrics = test::parse_prometheus(guard->prometheus_text());
+  const auto &by_age = metrics["spawnguard_tasks_live_by_age"];
+  // Every task is under a second old: every bucket holds them all.
+  for (const char *le : {"1", "10", "60", "600", "+Inf"}) {
+    EXPECT_EQ(by_age.at(std::string("small le=") + le), "2") << le;
+    EXPECT_EQ(by_age.at(std::string(R"(big \"site\" le=)") + le), "3") << le;
+  }
+}
+
+// Every family the page can show, with a pressure reading, a limit, a
+// forecast and the sampler's trigger status all present.
+std::set<std::string> families_on_a_full_page(Guard &guard) {
+  asio::io_context sampler_io;
+  guard.start_sampler(sampler_io.get_executor());
+  MemoryReading reading;
+  reading.limit_bytes = 1000;
+  reading.pressure_some_avg10 = 1;
+  reading.pressure_full_avg10 = 1;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 6; ++i) {
+    reading.used_bytes = 100 + 100 * static_cast<std::uint64_t>(i);
+    guard.sample_now(reading, t0 + i * 1s);
+  }
+  const auto page = guard.prometheus_text();
+  guard.stop_sampler();
+  std::set<std::string> families;
+  const std::regex type_line(R"(# TYPE ([a-z_0-9]+) (gauge|counter))");
+  std::istringstream lines(page);
+  for (std::string line; std::getline(lines, line);) {
+    if (std::smatch m; std::regex_match(line, m, type_line)) {
+      EXPECT_TRUE(families.insert(m[1]).second) << m[1] << " twice on the page";
+    }
+  }
+  return families;
+}
+
+TEST_F(ReportsTest, EveryMetricComesFromTheTableAndTheDocsListEveryOne) {
+  std::set<std::string> table;
+  for (const auto &family : detail::metric_families) {
+    table.insert(std::string(family.name));
+  }
+  EXPECT_EQ(families_on_a_full_page(*guard), table)
+      << "the page and runtime-guard/src/metric_table.hpp differ";
+
+  std::ifstream docs(std::string(SPAWNGUARD_FIXTURES_DIR) + "/../docs/runtime-guard.md");
+  const std::string text((std::istreambuf_iterator<char>(docs)), {});
+  ASSERT_FALSE(text.empty());
+  std::set<std::string> documented;
+  const std::regex row(R"(\| `(spawnguard_[a-z_0-9]+)` \|)");
+  for (std::sregex_iterator it(text.begin(), text.end(), row), end; it != end; ++it) {
+    documented.insert((*it)[1]);
+  }
+  EXPECT_EQ(documented, table) << "docs/runtime-guard.md's metric table and metric_table.hpp differ";
+  for (const auto &family : detail::metric_families) {
+    EXPECT_NE(text.find(fmt::format("| `{}` | {}", family.name, family.type)), std::string::npos)
+        << family.name << " is not documented as a " << family.type;
+  }
 }
 
 TEST(AlertFormat, LogLineNamesLevelMemoryEtaReasonsAndSites) {

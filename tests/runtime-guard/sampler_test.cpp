@@ -12,7 +12,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
+#include <future>
+#include <memory>
+#include <thread>
 
 namespace spawnguard {
 namespace {
@@ -222,6 +226,106 @@ TEST(Sampler, LogSinkWritesTheAlertLine) {
   ASSERT_NE(std::fgets(line, sizeof line, out), nullptr);
   EXPECT_EQ(std::string(line).rfind("{\"time_unix_ms\":", 0), 0u) << line;
   std::fclose(out);
+}
+
+// A sink that reads the guard from inside its callback: the guard's locks are
+// released before sinks are called, so this returns instead of deadlocking.
+class ReadsTheGuardBack : public AlertSink {
+public:
+  explicit ReadsTheGuardBack(Guard &guard) : guard_(guard) {}
+  void publish(const Alert &alert) override {
+    seen_in_ring = guard_.recent_alerts().size();
+    level_seen = guard_.level();
+    page = guard_.prometheus_text();
+    dump = guard_.dump_text();
+    stats_sites = guard_.stats().size();
+    reading = guard_.last_reading().has_value();
+    published = alert.level;
+  }
+  void sampler_started(const SamplerStart &) override {
+    trigger_known = guard_.pressure_trigger().has_value();
+  }
+  Guard &guard_;
+  std::size_t seen_in_ring = 0;
+  AlertLevel level_seen = AlertLevel::ok;
+  AlertLevel published = AlertLevel::ok;
+  std::string page;
+  std::string dump;
+  std::size_t stats_sites = 0;
+  bool reading = false;
+  bool trigger_known = false;
+};
+
+TEST(Sampler, ASinkCallingBackIntoTheGuardDoesNotDeadlock) {
+  Guard guard(quiet());
+  auto site = guard.site("held");
+  auto held = site.try_admit();
+  auto sink = std::make_shared<ReadsTheGuardBack>(guard);
+  guard.add_sink(sink);
+  // On its own thread, so that a deadlock fails the test instead of hanging it.
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  std::thread([&guard, done] {
+    guard.sample_now(used(950), std::chrono::steady_clock::now());
+    asio::io_context io;
+    guard.start_sampler(io.get_executor());
+    guard.stop_sampler();
+    done->set_value();
+  }).detach();
+  ASSERT_EQ(finished.wait_for(30s), std::future_status::ready)
+      << "a sink calling back into the guard deadlocked";
+  EXPECT_EQ(sink->published, AlertLevel::critical);
+  EXPECT_EQ(sink->level_seen, AlertLevel::critical);
+  EXPECT_EQ(sink->seen_in_ring, 1u); // the alert is in the ring before the sinks hear of it
+  EXPECT_NE(sink->page.find("spawnguard_alert_level 2"), std::string::npos) << sink->page;
+  EXPECT_NE(sink->dump.find("site held live=1"), std::string::npos) << sink->dump;
+  EXPECT_EQ(sink->stats_sites, 1u);
+  EXPECT_TRUE(sink->reading);
+  EXPECT_TRUE(sink->trigger_known);
+}
+
+// The common case: a callback sink runs on the sampler's own tick, and reads
+// the Prometheus page (which asks for the PSI trigger's status) while another
+// thread scrapes it too, and finally stops the sampler from inside the sink.
+TEST(Sampler, ASinkOnTheSamplersTickReadsThePageWhileAnotherThreadScrapes) {
+  Config config = quiet();
+  config.sample_period = 10ms;
+  config.memory_budget_bytes = 1 << 20; // the process is over it: critical at the first tick
+  Guard guard(config);
+  std::atomic<int> published{0};
+  std::string page_in_sink;
+  guard.add_sink(make_callback_sink([&](const Alert &) {
+    page_in_sink = guard.prometheus_text();
+    (void)guard.pressure_trigger();
+    (void)guard.recent_alerts();
+    guard.stop_sampler();
+    ++published;
+  }));
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  std::atomic<bool> scraping{true};
+  std::thread scraper([&] {
+    while (scraping) {
+      (void)guard.prometheus_text();
+    }
+  });
+  std::thread([&guard, &published, done] {
+    asio::io_context io;
+    guard.start_sampler(io.get_executor());
+    while (published == 0) {
+      io.run_for(10ms);
+      io.restart();
+    }
+    guard.stop_sampler();
+    io.run(); // the stopped loop's cancelled waits, before io goes
+    done->set_value();
+  }).detach();
+  const bool in_time = finished.wait_for(30s) == std::future_status::ready;
+  scraping = false;
+  scraper.join();
+  ASSERT_TRUE(in_time) << "a sink on the sampler's tick deadlocked";
+  EXPECT_EQ(published, 1); // the sink stopped the sampler: no second tick
+  EXPECT_NE(page_in_sink.find("spawnguard_alert_level 2"), std::string::npos) << page_in_sink;
 }
 
 } // namespace

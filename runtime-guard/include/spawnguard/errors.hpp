@@ -14,6 +14,7 @@ enum class errc {
   shed,              // the guard is critical and the site is sheddable
   wait_timeout,      // a wait-policy spawn or permit waited longer than its timeout
   too_many_waiters,  // the wait queue already holds its maximum
+  out_of_memory,     // the task's record could not be allocated: the spawn did not happen
 };
 
 const detail::error_category_base &error_category() noexcept;

@@ -23,7 +23,8 @@ namespace spawnguard::inline SPAWNGUARD_FLAVOUR {
 
 namespace detail {
 class GuardState;
-}
+struct SinkDeliveries;
+} // namespace detail
 
 // How the sampler learns of memory pressure: woken by a PSI trigger as well
 // as by its timer (armed), or by the timer alone (note says why).
@@ -34,6 +35,10 @@ struct PressureTriggerStatus {
   std::string note{};    // what was changed to fit the kernel, or why there is no trigger
   std::uint64_t fires = 0; // samples the trigger woke
 };
+
+// How a dump lays out the live tasks: grouped by site, or (with
+// Config::task_tree) as the tree of who spawned whom, with counts per subtree.
+enum class DumpShape { by_site, tree };
 
 class Guard {
 public:
@@ -61,9 +66,10 @@ public:
   std::int64_t live_tasks() const;
   // Every live task with its site and age, oldest first.
   std::vector<LiveTask> live_task_list() const;
-  // The goroutine-dump answer: live tasks grouped by site, biggest group first.
-  std::string dump_text() const;
-  std::string dump_json() const;
+  // The goroutine-dump answer: live tasks grouped by site, biggest group
+  // first; or as a tree, biggest subtree first (DumpShape::tree).
+  std::string dump_text(DumpShape shape = DumpShape::by_site) const;
+  std::string dump_json(DumpShape shape = DumpShape::by_site) const;
   // Prometheus text exposition format 0.0.4.
   std::string prometheus_text() const;
 
@@ -92,6 +98,9 @@ public:
   const Config &config() const noexcept;
 
 private:
+  Alert sample_locked(const MemoryReading &reading, std::chrono::steady_clock::time_point at,
+                      detail::SinkDeliveries &deliveries);
+
   std::unique_ptr<detail::GuardState> state_;
 };
 

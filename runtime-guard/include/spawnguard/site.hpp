@@ -33,7 +33,7 @@ public:
   ~Admission() { reset(); }
 
   explicit operator bool() const noexcept { return record_ != nullptr; }
-  // Why there is no slot: errc::limit_reached or errc::shed.
+  // Why there is no slot: errc::limit_reached, errc::shed or errc::out_of_memory.
   error_code error() const noexcept {
     return refusal_ == errc{} ? error_code{} : make_error_code(refusal_);
   }

@@ -42,6 +42,10 @@ struct SiteStats {
 struct LiveTask {
   std::string site{};
   std::chrono::nanoseconds age{0};
+  // With Config::task_tree: the task's id and its parent's (the guarded task
+  // that spawned it; 0 for none, which the tree calls a root). 0 otherwise.
+  std::uint64_t id = 0;
+  std::uint64_t parent = 0;
 };
 
 } // namespace spawnguard::inline SPAWNGUARD_FLAVOUR

@@ -38,9 +38,10 @@ private:
   net::cancellation_signal signal_;
 };
 
-// The record of a task at a cancellable site: a TaskRecord (its `packed` has
-// cancellable_bit) and the task's CancelPoint. Not from the record cache.
-struct CancellableRecord : TaskRecord {
+// The record of a task at a cancellable site: a TreeRecord (its `packed` has
+// cancellable_bit; id and parent are 0 unless the guard keeps the task tree)
+// and the task's CancelPoint. Not from the record cache.
+struct CancellableRecord : TreeRecord {
   std::shared_ptr<CancelPoint> point;
 };
 

@@ -8,6 +8,7 @@
 
 #include "spawnguard/detail/asio.hpp"
 #include "spawnguard/detail/handler_wrapper.hpp"
+#include "spawnguard/detail/task_tree.hpp"
 
 #include <concepts>
 #include <exception>
@@ -58,24 +59,58 @@ template <typename... Results> struct Refusal<void(std::exception_ptr, Results..
   }
 };
 
-// Hands the admitted task to Asio. A task of a cancellable site gets the
-// guard's cancellation slot, armed once co_spawn has installed its handler
-// in it (when its executor can be type-erased; else it is never cancelled).
+// The executor type of the coroutine a spawnable makes.
+template <typename Spawnable> struct FrameExecutorOf {
+  using type = typename std::invoke_result_t<Spawnable &>::executor_type;
+};
+template <typename T, typename E> struct FrameExecutorOf<net::awaitable<T, E>> {
+  using type = E;
+};
+
+// Hands the admitted task to Asio on `ex`. A task of a cancellable site gets
+// the guard's cancellation slot, armed once co_spawn has installed its
+// handler in it (when its executor can be type-erased; else it is never
+// cancelled).
 template <typename HandlerType, typename Executor, typename Spawnable, typename Handler>
-void spawn_tracked(const Executor &ex, Spawnable &&spawnable, Handler &&handler,
-                   TaskRecord *record) {
+void spawn_on(const Executor &ex, Spawnable &&spawnable, Handler &&handler, TaskRecord *record) {
   if (record->cancellable()) {
     // Kept here: the task may be over, its record gone, when co_spawn returns.
     std::shared_ptr<CancelPoint> point = static_cast<CancellableRecord *>(record)->point;
     net::co_spawn(ex, std::forward<Spawnable>(spawnable),
-                          CancellableCompletion<HandlerType>(std::forward<Handler>(handler), record));
+                  CancellableCompletion<HandlerType>(std::forward<Handler>(handler), record));
     if constexpr (std::is_constructible_v<net::any_io_executor, const Executor &>) {
       point->arm(net::any_io_executor(ex)); // a no-op if the task is over already
     }
     return;
   }
   net::co_spawn(ex, std::forward<Spawnable>(spawnable),
-                        TrackedCompletion<HandlerType>(std::forward<Handler>(handler), record));
+                TrackedCompletion<HandlerType>(std::forward<Handler>(handler), record));
+}
+
+// A task in the task tree runs on a TaskExecutor, so that what it spawns
+// records it as parent (with_task_executor says when it cannot). Apart and
+// not inlined: the spawn path of a guard without the tree stays as it was.
+template <typename HandlerType, typename Executor, typename Spawnable, typename Handler>
+[[gnu::noinline]] void spawn_in_tree(const Executor &ex, Spawnable &&spawnable, Handler &&handler,
+                                     TaskRecord *record) {
+  using FrameExecutor = typename FrameExecutorOf<std::decay_t<Spawnable>>::type;
+  with_task_executor<FrameExecutor>(ex, static_cast<TreeRecord *>(record)->id,
+                                    [&](const auto &on) {
+                                      spawn_on<HandlerType>(on, std::forward<Spawnable>(spawnable),
+                                                            std::forward<Handler>(handler), record);
+                                    });
+}
+
+template <typename HandlerType, typename Executor, typename Spawnable, typename Handler>
+void spawn_tracked(const Executor &ex, Spawnable &&spawnable, Handler &&handler,
+                   TaskRecord *record) {
+  if (record->in_tree()) [[unlikely]] {
+    spawn_in_tree<HandlerType>(ex, std::forward<Spawnable>(spawnable),
+                               std::forward<Handler>(handler), record);
+    return;
+  }
+  spawn_on<HandlerType>(ex, std::forward<Spawnable>(spawnable), std::forward<Handler>(handler),
+                        record);
 }
 
 template <typename Signature> struct InitiateGuardedSpawn {
@@ -113,14 +148,15 @@ template <typename Signature> struct InitiateGuardedSpawn {
         ex, site->wait_timeout(),
         [handler = std::move(handler), ex, spawnable = std::move(spawnable),
          site](error_code ec, Permit permit) mutable {
-          if (ec) {
-            site->count_rejected();
-            Refusal<Signature>::complete(ex, std::move(handler), *site, ec);
+          TaskRecord *record = ec ? nullptr : site->start_task(true);
+          if (record == nullptr) {
+            site->count_rejected(); // the permit, if any, goes back as it is destroyed
+            Refusal<Signature>::complete(ex, std::move(handler), *site,
+                                         ec ? ec : make_error_code(errc::out_of_memory));
             return;
           }
           permit.detach();
-          spawn_tracked<HandlerType>(ex, std::move(spawnable), std::move(handler),
-                                     site->start_task(true));
+          spawn_tracked<HandlerType>(ex, std::move(spawnable), std::move(handler), record);
         });
   }
 };
@@ -150,12 +186,13 @@ template <Submit how> struct InitiateGuardedSubmit {
             ex, site->wait_timeout(),
             [handler = HandlerType(std::forward<Handler>(handler)), ex,
              site](error_code ec, Permit permit) mutable {
-              if (ec) {
+              TaskRecord *record = ec ? nullptr : site->start_task(true);
+              if (record == nullptr) {
                 site->count_rejected();
                 return; // a void() handler has no error channel: the work is dropped
               }
               permit.detach();
-              submit(ex, TrackedBody<HandlerType>(std::move(handler), site->start_task(true)));
+              submit(ex, TrackedBody<HandlerType>(std::move(handler), record));
             });
         return;
       }

@@ -44,6 +44,8 @@ public:
 
   AdmissionDecision try_admit() noexcept;
   // Starts a task; holds_permit: it took a permit of semaphore() to release.
+  // nullptr when its record cannot be allocated: no task started, nothing
+  // counted, the permit still the caller's.
   TaskRecord *start_task(bool holds_permit) noexcept;
   static void end_task(TaskRecord *record, TaskEnd how) noexcept;
   void count_rejected() noexcept { rejected_.fetch_add(1, std::memory_order_relaxed); }
@@ -72,6 +74,10 @@ public:
   // Tasks spawned while the site is cancellable carry a CancelPoint.
   bool cancellable() const noexcept { return cancellable_.load(std::memory_order_relaxed); }
   void set_cancellable(bool cancellable) noexcept { cancellable_.store(cancellable); }
+  // Tasks spawned while the site keeps the task tree have an id and record
+  // the thread's current task as parent (Config::task_tree).
+  bool in_tree() const noexcept { return tree_.load(std::memory_order_relaxed); }
+  void set_in_tree(bool tree) noexcept { tree_.store(tree); }
   // Asks the `count` oldest live tasks that can be cancelled and were not
   // asked yet to cancel; appends the age of each one asked to `ages`.
   std::size_t cancel_oldest(std::size_t count, std::int64_t now_ns,
@@ -108,6 +114,7 @@ private:
   std::atomic<std::uint64_t> rejected_{0};
   std::atomic<bool> sheddable_{false};
   std::atomic<bool> cancellable_{false};
+  std::atomic<bool> tree_{false};
   std::atomic<std::uint64_t> cancelled_{0};
   // 0 none, else LimitPolicy + 1.
   std::atomic<int> policy_{0};

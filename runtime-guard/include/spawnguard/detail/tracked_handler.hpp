@@ -10,6 +10,7 @@
 #include "spawnguard/detail/cancel_point.hpp"
 #include "spawnguard/detail/handler_wrapper.hpp"
 #include "spawnguard/detail/site_state.hpp"
+#include "spawnguard/detail/task_tree.hpp"
 
 #include <concepts>
 #include <exception>
@@ -119,6 +120,9 @@ public:
 
   void operator()() {
     TaskRecord *record = std::exchange(record_, nullptr);
+    // In the task tree, what the call spawns records this task as parent.
+    CurrentTaskScope scope(record->in_tree() ? static_cast<TreeRecord *>(record)->id
+                                             : current_task);
     try {
       std::move(handler_)();
     } catch (...) {

@@ -7,7 +7,7 @@
 #include "spawnguard/alert.hpp"
 #include "spawnguard/config.hpp"
 #include "spawnguard/site_stats.hpp"
-#include "spawnguard/detail/adaptive_limiter.hpp"
+#include "adaptive_limiter.hpp"
 
 #include <chrono>
 #include <map>

@@ -7,7 +7,7 @@
 #include "spawnguard/config.hpp"
 #include "spawnguard/guard.hpp"
 
-#include "spawnguard/detail/asio_io.hpp"
+#include "asio_io.hpp"
 
 #include <atomic>
 #include <optional>

@@ -7,8 +7,8 @@
 #include "spawnguard/exhaustion_forecast.hpp"
 #include "spawnguard/memory_probe.hpp"
 #include "spawnguard/trip_policy.hpp"
-#include "spawnguard/detail/adaptive_sites.hpp"
-#include "spawnguard/detail/site_registry.hpp"
+#include "adaptive_sites.hpp"
+#include "site_registry.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -29,6 +29,20 @@ class SamplerLoop;
 // `reason`, the condition that set it; reported when it moves this much.
 double overload_scale(const TripInput &input, const Config &config, std::string &reason);
 inline constexpr double overload_report_step = 0.1;
+
+// What one sample (or the sampler's start) tells the sinks: gathered under
+// the monitor's lock, delivered after it is released, so that a sink may call
+// back into the guard. `order` keeps one delivery's calls together.
+struct SinkDeliveries {
+  std::vector<std::shared_ptr<AlertSink>> sinks;
+  std::optional<SampleProblems> problems;
+  std::vector<LimitChange> limit_changes;
+  std::optional<Alert> alert;
+  std::vector<Cancellation> cancellations;
+  std::optional<OverloadChange> overload;
+  std::optional<SamplerStart> sampler_start;
+  void deliver(std::recursive_mutex &order) const;
+};
 
 // One site's counters at one sample, for growth over the window.
 struct SiteSample {
@@ -68,6 +82,10 @@ public:
   std::optional<std::chrono::steady_clock::time_point> repeated_at;
   std::optional<Alert> last_state;
   std::optional<MemoryReading> last_reading;
+
+  // Held while sinks are called (never with monitor_mutex): one delivery at
+  // a time; recursive, so that a sink may take a sample itself.
+  std::recursive_mutex sink_order;
 
   std::mutex sampler_mutex;
   std::shared_ptr<SamplerLoop> sampler;
